@@ -1,0 +1,2 @@
+-- placeholder, replaced by the local API schema
+CREATE TABLE IF NOT EXISTS placeholder (id INTEGER PRIMARY KEY);

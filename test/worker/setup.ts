@@ -1,0 +1,5 @@
+import { applyD1Migrations } from 'cloudflare:test';
+import { env } from 'cloudflare:workers';
+
+// Every test file starts from the current schema (migrations are idempotent to re-apply).
+if (env.DB) await applyD1Migrations(env.DB, env.TEST_MIGRATIONS);
