@@ -6,52 +6,50 @@ import { defineConfig } from 'vitest/config';
  * real bindings from wrangler.toml; `widget` runs the Preact widget in happy-dom;
  * `e2e` drives Debian's Chromium against `wrangler dev`.
  */
-export default defineConfig(async () => {
-  const migrations = await readD1Migrations('migrations');
-  return {
-    test: {
-      projects: [
-        {
-          plugins: [
-            cloudflareTest({
-              wrangler: { configPath: './wrangler.toml' },
-              miniflare: {
-                bindings: {
-                  TEST_MIGRATIONS: migrations,
-                  TOKEN_SECRET: 'test-token-secret-0123456789abcdef',
-                  TOKEN_SECRET_PREVIOUS: 'test-token-secret-previous-0123456789',
-                  DEMO_MODE: 'false',
-                  // The contract suite runs against a real Partnero account when both are set.
-                  CONTRACT_PARTNERO_API_URL: process.env.PARTNERO_API_URL ?? '',
-                  CONTRACT_PARTNERO_API_KEY: process.env.PARTNERO_API_KEY ?? '',
-                },
+const migrations = await readD1Migrations('migrations');
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        plugins: [
+          cloudflareTest({
+            wrangler: { configPath: './wrangler.toml' },
+            miniflare: {
+              bindings: {
+                TEST_MIGRATIONS: migrations,
+                TOKEN_SECRET: 'test-token-secret-0123456789abcdef',
+                TOKEN_SECRET_PREVIOUS: 'test-token-secret-previous-0123456789',
+                DEMO_MODE: 'false',
+                // The contract suite runs against a real Partnero account when both are set.
+                CONTRACT_PARTNERO_API_URL: process.env.PARTNERO_API_URL ?? '',
+                CONTRACT_PARTNERO_API_KEY: process.env.PARTNERO_API_KEY ?? '',
               },
-            }),
-          ],
-          test: {
-            name: 'worker',
-            include: ['test/worker/**/*.test.ts', 'test/contract/**/*.test.ts'],
-            setupFiles: ['test/worker/setup.ts'],
-          },
+            },
+          }),
+        ],
+        test: {
+          name: 'worker',
+          include: ['test/worker/**/*.test.ts', 'test/contract/**/*.test.ts'],
+          setupFiles: ['test/worker/setup.ts'],
         },
-        {
-          test: {
-            name: 'widget',
-            environment: 'happy-dom',
-            include: ['test/widget/**/*.test.{ts,tsx}'],
-          },
-          esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },
+      },
+      {
+        test: {
+          name: 'widget',
+          environment: 'happy-dom',
+          include: ['test/widget/**/*.test.{ts,tsx}'],
         },
-        {
-          test: {
-            name: 'e2e',
-            include: ['test/e2e/**/*.test.ts'],
-            testTimeout: 60_000,
-            hookTimeout: 120_000,
-            fileParallelism: false,
-          },
+      },
+      {
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
         },
-      ],
-    },
-  };
+      },
+    ],
+  },
 });
