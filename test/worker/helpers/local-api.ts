@@ -1,0 +1,83 @@
+import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
+import { env, exports } from 'cloudflare:workers';
+import type { Customer } from '../../../shared/partnero';
+import type { Env } from '../../../worker/env';
+import { localPartnero } from '../../../worker/local-partnero/app';
+
+/** The bearer key the tests' wrangler.toml configures for the local API. */
+export const LOCAL_KEY = env.LOCAL_API_KEY ?? '';
+
+export interface CallOptions {
+  /** Authorization header value; default `Bearer <LOCAL_API_KEY>`, null sends none. */
+  auth?: string | null;
+  /** A raw body sent as is (for malformed JSON). */
+  raw?: string;
+  /** Env overrides: the request then goes straight to the local API app with this env. */
+  env?: Partial<Env>;
+  headers?: Record<string, string>;
+}
+
+export interface CallResult<T = unknown> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+/**
+ * Calls the local API. Without env overrides it goes through the whole worker
+ * (worker/index.ts mounts /v1), so mounting is exercised too.
+ */
+// `any` by default: tests read response fields freely and assert on them, which is the check.
+export async function call<T = any>(
+  method: string,
+  path: string,
+  body?: unknown,
+  options: CallOptions = {},
+): Promise<CallResult<T>> {
+  const headers = new Headers(options.headers);
+  const auth = options.auth === undefined ? `Bearer ${LOCAL_KEY}` : options.auth;
+  if (auth !== null) headers.set('Authorization', auth);
+  headers.set('Accept', 'application/json');
+  let payload: string | undefined = options.raw;
+  if (payload === undefined && body !== undefined) payload = JSON.stringify(body);
+  if (payload !== undefined) headers.set('Content-Type', 'application/json');
+  const url = `http://local.test${path}`;
+  const init: RequestInit = { method, headers, body: payload };
+  let res: Response;
+  if (options.env) {
+    const ctx = createExecutionContext();
+    res = await localPartnero.fetch(new Request(url, init), { ...env, ...options.env }, ctx);
+    await waitOnExecutionContext(ctx);
+  } else {
+    res = await exports.default.fetch(url, init);
+  }
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text === '' ? null : JSON.parse(text);
+  } catch {
+    // Keep the text: the assertion on it will say what came back.
+  }
+  return { status: res.status, body: parsed as T, headers: res.headers };
+}
+
+/** A unique key for this test run, valid as a customer key. */
+export function uid(prefix = 'c'): string {
+  return `${prefix}_${crypto.randomUUID().replace(/-/g, '').slice(0, 12)}`;
+}
+
+/** Creates a customer and returns it (fails the test when the API refuses). */
+export async function createCustomer(input: Record<string, unknown> = {}): Promise<Customer> {
+  const res = await call<{ data: Customer }>('POST', '/v1/customers', { key: uid(), ...input });
+  if (res.status !== 200) throw new Error(`create failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.data;
+}
+
+/** A snapshot of every table, to prove a failed request changed nothing. */
+export async function snapshot(): Promise<string> {
+  const db = env.DB;
+  if (!db) throw new Error('DB binding missing');
+  const tables = ['customers', 'clicks', 'transactions', 'balance_entries', 'invites'];
+  const parts = await db.batch(tables.map((t) => db.prepare(`SELECT * FROM ${t} ORDER BY pk`)));
+  return JSON.stringify(parts.map((p) => p.results));
+}
