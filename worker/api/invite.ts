@@ -1,0 +1,58 @@
+import { Hono } from 'hono';
+import * as v from 'valibot';
+import type { InviteResponse } from '../../shared/widget-api';
+import type { AppEnv } from '../env';
+import { checkRateLimit } from '../middleware/rate-limit';
+import { PartneroError } from '../partnero/types';
+import { upstreamFor } from './client';
+import { ApiError, rethrowUpstream } from './errors';
+import { emailSchema, readJson } from './input';
+
+const inviteSchema = v.object({
+  email: emailSchema,
+  name: v.optional(v.pipe(v.string('Must be a string.'), v.trim(), v.minLength(1, 'Must not be empty.'), v.maxLength(100, 'Must be at most 100 characters.'))),
+});
+
+const sameEmail = (a: unknown, b: string) => typeof a === 'string' && a.trim().toLowerCase() === b.toLowerCase();
+
+/** Upstream's own words for the fields the browser sent, and nothing else of its body. */
+function upstreamFieldErrors(err: PartneroError): Record<string, string[]> {
+  const fields: Record<string, string[]> = {};
+  for (const field of ['email', 'name'] as const) {
+    const messages = err.errors?.[field];
+    if (Array.isArray(messages)) fields[field] = messages.filter((m) => typeof m === 'string').map((m) => m.slice(0, 200));
+  }
+  return Object.keys(fields).length > 0 ? fields : { email: ['The referral service refused this invitation.'] };
+}
+
+/**
+ * `POST /api/me/invite {email, name?}`: emails a friend an invitation carrying this
+ * customer's referral link. Tight per-customer rate limit (RL_WRITE); never the customer's
+ * own address.
+ */
+export const invite = new Hono<AppEnv>().post('/', async (c) => {
+  const input = await readJson(c, inviteSchema);
+  const customerKey = c.get('customerKey');
+  await checkRateLimit(c.env, 'RL_WRITE', `invite:${customerKey}`);
+  const client = upstreamFor(c);
+  try {
+    const customer = await client.getCustomer(customerKey);
+    if (sameEmail(customer.email, input.email) || sameEmail(c.get('customerEmail'), input.email)) {
+      throw new ApiError(422, 'validation_failed', 'You cannot invite yourself.', { fields: { email: ['This is your own email address.'] } });
+    }
+    const referralLink = typeof customer.referral_link === 'string' ? customer.referral_link : null;
+    const referrerName = (typeof customer.name === 'string' && customer.name) || c.get('customerName') || null;
+    await client.inviteCustomer({
+      email: input.email,
+      ...(input.name ? { name: input.name } : {}),
+      personalization: { referrer_name: referrerName, referral_link: referralLink },
+    });
+  } catch (err) {
+    if (err instanceof PartneroError && err.kind === 'http' && err.status === 422) {
+      throw new ApiError(422, 'validation_failed', 'The invitation was refused.', { fields: upstreamFieldErrors(err) });
+    }
+    rethrowUpstream(err);
+  }
+  const body: InviteResponse = { invited: true, email: input.email };
+  return c.json(body, 201);
+});

@@ -1,0 +1,48 @@
+import { Hono } from 'hono';
+import type { MeResponse } from '../../shared/widget-api';
+import type { AppEnv } from '../env';
+import { loadMe, type MeData } from '../cache/me-cache';
+import type { PartneroClient } from '../partnero/types';
+import { executionCtx, upstreamFor } from './client';
+import { isTransientUpstream, rethrowUpstream } from './errors';
+import { toBalance, toStats } from './present';
+
+/** The first screen from upstream: customer, stats and balance fetched in parallel. */
+export async function fetchMeData(client: PartneroClient, customerKey: string): Promise<MeData> {
+  const [customer, stats, balance] = await Promise.all([
+    client.getCustomer(customerKey),
+    client.getCustomerStats(customerKey),
+    client.getCustomerBalance(customerKey),
+  ]);
+  const links = Array.isArray(customer.referral_links) ? customer.referral_links.filter((l): l is string => typeof l === 'string') : [];
+  const link = typeof customer.referral_link === 'string' && customer.referral_link ? customer.referral_link : (links[0] ?? null);
+  return {
+    customer: {
+      key: customerKey,
+      name: typeof customer.name === 'string' ? customer.name : null,
+      email: typeof customer.email === 'string' ? customer.email : null,
+      status: typeof customer.status === 'string' ? customer.status : 'active',
+    },
+    referral_link: link,
+    referral_links: links.length > 0 ? links : link ? [link] : [],
+    stats: toStats(stats, customer),
+    balance: toBalance(balance),
+  };
+}
+
+/** `GET /api/me`: the widget's whole first screen, cached per customer. */
+export const me = new Hono<AppEnv>().get('/', async (c) => {
+  const customerKey = c.get('customerKey');
+  const ctx = executionCtx(c);
+  try {
+    const result = await loadMe(c.env, customerKey, () => fetchMeData(upstreamFor(c), customerKey), {
+      serveStaleOn: isTransientUpstream,
+      waitUntil: ctx ? (p) => ctx.waitUntil(p) : undefined,
+    });
+    c.header('X-Cache', result.source.toUpperCase());
+    const body: MeResponse = { ...result.data, stale: result.source === 'stale', fetched_at: new Date(result.fetchedAt).toISOString() };
+    return c.json(body);
+  } catch (err) {
+    rethrowUpstream(err);
+  }
+});

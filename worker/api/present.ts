@@ -1,0 +1,111 @@
+/**
+ * Reduction of upstream objects to what the browser may see. Upstream is parsed leniently
+ * (Partnero publishes no strict schema), so every field is checked, never cast.
+ */
+import type { BalanceEntry, Customer, CustomerBalance, CustomerRef, CustomerStats, ListEnvelope, Transaction } from '../../shared/partnero';
+import type { MeStats, MoneyAmount, Paged, ReferralItem, TransactionItem } from '../../shared/widget-api';
+
+function str(value: unknown): string | null {
+  return typeof value === 'string' && value.trim().length > 0 ? value.trim() : null;
+}
+
+function num(value: unknown): number | null {
+  const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : Number.NaN;
+  return Number.isFinite(n) ? n : null;
+}
+
+function count(value: unknown): number | null {
+  const n = num(value);
+  return n !== null && n >= 0 ? Math.floor(n) : null;
+}
+
+/** `alice@example.com` → `a***@example.com`; anything that is not an email → null. */
+export function maskEmail(value: unknown): string | null {
+  const email = str(value);
+  if (!email) return null;
+  const at = email.lastIndexOf('@');
+  if (at < 1 || at === email.length - 1) return null;
+  const first = Array.from(email.slice(0, at))[0] ?? '';
+  return `${first}***@${email.slice(at + 1).toLowerCase()}`;
+}
+
+/** First name and the initial of the surname: ("Jane", "Doe") → "Jane D."; ("Jane Doe", null) → "Jane D.". */
+export function shortName(name: unknown, surname?: unknown): string | null {
+  const words = (str(name) ?? '').split(/\s+/).filter(Boolean);
+  const first = words[0];
+  const last = str(surname) ?? (words.length > 1 ? words[words.length - 1] : null);
+  if (!first) {
+    const initial = last ? Array.from(last)[0] : undefined;
+    return initial ? `${initial.toUpperCase()}.` : null;
+  }
+  const firstShort = Array.from(first).slice(0, 40).join('');
+  const initial = last ? Array.from(last)[0] : undefined;
+  return initial ? `${firstShort} ${initial.toUpperCase()}.` : firstShort;
+}
+
+function money(entry: Partial<BalanceEntry> | null | undefined): MoneyAmount | null {
+  if (!entry || typeof entry !== 'object') return null;
+  const amount = num(entry.amount);
+  const currency = str(entry.amount_units);
+  if (amount === null || !currency) return null;
+  return { amount, currency, is_currency: entry.is_currency !== false };
+}
+
+/** The balance entries of a balance answer, one per currency or unit. */
+export function toBalance(balance: CustomerBalance): MoneyAmount[] {
+  const entries: unknown = balance?.balance?.currency;
+  if (!Array.isArray(entries)) return [];
+  return entries.map((e: Partial<BalanceEntry>) => money(e)).filter((m): m is MoneyAmount => m !== null);
+}
+
+/** Clicks and referral counts, falling back to the customer's own count when stats lack one. */
+export function toStats(stats: CustomerStats, customer?: Customer): MeStats {
+  const referrals = count(stats?.referrals_count) ?? count(customer?.referrals_count) ?? 0;
+  return {
+    clicks: count(stats?.clicks_count) ?? 0,
+    referrals,
+    active_referrals: count(stats?.active_referrals_count) ?? referrals,
+  };
+}
+
+/** A referred friend, reduced: masked email, short name, status, date. */
+export function toReferralItem(customer: Customer): ReferralItem {
+  return {
+    name: shortName(customer.name, customer.surname),
+    email: maskEmail(customer.email),
+    status: str(customer.status) ?? 'active',
+    created_at: str(customer.created_at) ?? '',
+  };
+}
+
+function refersTo(ref: CustomerRef | null | undefined, customerKey: string): boolean {
+  if (!ref || typeof ref !== 'object') return true; // the endpoint lists this customer's referrals' purchases
+  return ref.key === customerKey || ref.id === customerKey;
+}
+
+/** A purchase by a referred friend; `reward` only when it was this customer's reward. */
+export function toTransactionItem(t: Transaction, customerKey: string): TransactionItem {
+  return {
+    amount: num(t.amount) ?? 0,
+    currency: str(t.amount_units) ?? '',
+    action: str(t.action) ?? 'sale',
+    reward: refersTo(t.referring_customer, customerKey) ? money(t.reward) : null,
+    customer_name: shortName(t.customer?.name, t.customer?.surname),
+    created_at: str(t.created_at) ?? '',
+  };
+}
+
+/** An upstream list page as the widget API's Paged, items mapped by `map`. */
+export function toPaged<T, U>(list: ListEnvelope<T>, requested: { page: number; per_page: number }, map: (item: T) => U): Paged<U> {
+  const items = Array.isArray(list?.data) ? list.data.map(map) : [];
+  const meta = list?.meta;
+  const perPage = count(meta?.per_page) || requested.per_page;
+  const total = count(meta?.total) ?? items.length;
+  return {
+    items,
+    page: count(meta?.current_page) || requested.page,
+    per_page: perPage,
+    total,
+    last_page: count(meta?.last_page) || Math.max(1, Math.ceil(total / perPage)),
+  };
+}

@@ -1,0 +1,96 @@
+import { verify } from 'hono/jwt';
+import { JwtTokenSignatureMismatched } from 'hono/utils/jwt/types';
+import * as v from 'valibot';
+import { CUSTOMER_KEY_PATTERN } from '../../shared/partnero';
+
+/** Longest accepted token (characters): far above a real one, far below anything abusive. */
+export const MAX_TOKEN_LENGTH = 4096;
+/** Clock skew tolerated between the host backend and the worker for `iat` and `nbf`, seconds. */
+export const CLOCK_SKEW_SECONDS = 30;
+
+/** The customer a verified token speaks for. */
+export interface CustomerClaims {
+  customerKey: string;
+  email: string | undefined;
+  name: string | undefined;
+  exp: number;
+}
+
+export type TokenFailure = 'unauthorized' | 'token_expired';
+export type VerifyResult = { ok: true; claims: CustomerClaims } | { ok: false; code: TokenFailure; reason: string };
+
+export interface VerifyOptions {
+  secrets: string[];
+  audience: string;
+  maxAgeSeconds: number;
+  /** Seconds since epoch; defaults to the clock. */
+  now?: number;
+}
+
+const emailClaim = v.pipe(v.string(), v.trim(), v.maxLength(254), v.email());
+const nameClaim = v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(100));
+
+function decodeHeaderAlg(token: string): unknown {
+  const [part] = token.split('.');
+  try {
+    const json = atob((part ?? '').replace(/-/g, '+').replace(/_/g, '/'));
+    const header: unknown = JSON.parse(json);
+    return typeof header === 'object' && header !== null && 'alg' in header ? header.alg : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function fail(reason: string, code: TokenFailure = 'unauthorized'): VerifyResult {
+  return { ok: false, code, reason };
+}
+
+/**
+ * Verifies a customer token: HS256 only (checked before anything else, so `none` and
+ * asymmetric algorithms never reach a verifier), signature against each secret (current,
+ * then previous), audience, and the claims the widget depends on: `sub` a valid customer
+ * key, `iat` and `exp` present, a lifetime within `maxAgeSeconds`, `nbf` honoured.
+ * `token_expired` is reported only for a token that is otherwise valid, so the widget
+ * renews it rather than signing out.
+ */
+export async function verifyCustomerToken(token: string, options: VerifyOptions): Promise<VerifyResult> {
+  if (token.length === 0 || token.length > MAX_TOKEN_LENGTH) return fail('length');
+  if (!/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(token)) return fail('format');
+  if (decodeHeaderAlg(token) !== 'HS256') return fail('alg');
+
+  let payload: Record<string, unknown> | undefined;
+  for (const secret of options.secrets) {
+    try {
+      // exp, nbf and iat are checked below, after the signature: hono checks them first,
+      // which would call a forged-but-expired token "expired".
+      payload = await verify(token, secret, { alg: 'HS256', aud: options.audience, exp: false, nbf: false, iat: false });
+      break;
+    } catch (err) {
+      if (err instanceof JwtTokenSignatureMismatched) continue;
+      return fail(err instanceof Error ? err.name : 'invalid');
+    }
+  }
+  if (!payload) return fail('signature');
+
+  const now = Math.floor(options.now ?? Date.now() / 1000);
+  const { sub, iat, exp, nbf } = payload;
+  if (typeof sub !== 'string' || !CUSTOMER_KEY_PATTERN.test(sub)) return fail('sub');
+  if (typeof iat !== 'number' || !Number.isFinite(iat)) return fail('iat');
+  if (typeof exp !== 'number' || !Number.isFinite(exp)) return fail('exp');
+  if (iat > now + CLOCK_SKEW_SECONDS) return fail('iat_future');
+  if (exp <= iat || exp - iat > options.maxAgeSeconds) return fail('lifetime');
+  if (nbf !== undefined && (typeof nbf !== 'number' || !Number.isFinite(nbf) || nbf > now + CLOCK_SKEW_SECONDS)) return fail('nbf');
+  if (exp <= now) return fail('expired', 'token_expired');
+
+  const email = v.safeParse(emailClaim, payload.email);
+  const name = v.safeParse(nameClaim, payload.name);
+  return {
+    ok: true,
+    claims: {
+      customerKey: sub,
+      email: email.success ? email.output : undefined,
+      name: name.success ? name.output : undefined,
+      exp,
+    },
+  };
+}
