@@ -10,6 +10,7 @@
  */
 import { createExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
+import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CreditInput, Customer, ListCustomersQuery, ReferStatus } from '../../shared/partnero';
 import { localPartnero } from '../../worker/local-partnero/app';
@@ -148,6 +149,21 @@ function defineContract(target: Target): void {
       expect((await client.getCustomerStats(key)).referrals_count).toBe(0);
     });
 
+    it('round-trips any key of the accepted key pattern through create, get and search', async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9._:@+-]{0,40}$/), async (prefix) => {
+          const key = `${prefix}-${run}-${++seq}`;
+          const created = await create('prop', { key, email: `prop-${run}-${seq}@example.com` });
+          expect(created.id).toBe(key);
+          expect(await client.getCustomer(key)).toMatchObject({ id: key });
+          expect((await client.searchCustomers({ key })).map((c) => c.id)).toEqual([key]);
+          await client.deleteCustomer(key);
+          createdIds.delete(key);
+        }),
+        { numRuns: target.local ? 25 : 5 },
+      );
+    });
+
     it('answers 404 for an unknown customer on every per-customer endpoint', async () => {
       const ghost = uniqueKey('ghost');
       const calls: [string, () => Promise<unknown>][] = [
@@ -220,6 +236,23 @@ function defineContract(target: Target): void {
         expectValidation(await failure(client.listCustomers({ limit }), track), (f) => f === 'limit');
         expectValidation(await failure(client.getCustomerReferrals(referrer.id, { limit }), track), (f) => f === 'limit');
       }
+    });
+
+    it('accepts exactly the limits 1 to 250', async () => {
+      await create('anylimit');
+      await fc.assert(
+        fc.asyncProperty(fc.oneof(fc.integer({ min: -1000, max: 1000 }), fc.constantFrom(0, 1, 250, 251)), async (limit) => {
+          const outcome = await client.listCustomers({ limit }).catch((error: unknown) => error);
+          if (limit >= 1 && limit <= 250) {
+            expect(outcome).not.toBeInstanceOf(Error);
+            expect(outcome).toMatchObject({ meta: { per_page: limit } });
+          } else {
+            expect(outcome).toBeInstanceOf(PartneroError);
+            expectValidation(outcome as PartneroError, (f) => f === 'limit');
+          }
+        }),
+        { numRuns: target.local ? 40 : 8 },
+      );
     });
 
     it('refuses an unknown refer_status', async () => {
@@ -404,7 +437,16 @@ function defineContract(target: Target): void {
       expect(stats.referrals_count).toBe(2);
     });
 
-    it('answers stats for a new customer with zero counts and its referral link', async () => {
+    it('prefers referring_customer.id over .key when both are given', async () => {
+      const byId = await create('winner');
+      const byKey = await create('loser');
+      const referred = await create('both', { referring_customer: { id: byId.id, key: byKey.id } });
+      expect(referred.referring_customer).toMatchObject({ id: byId.id });
+      expect((await client.getCustomer(byId.id)).referrals_count).toBe(1);
+      expect((await client.getCustomer(byKey.id)).referrals_count).toBe(0);
+    });
+
+    it('answers stats for a new customer with zero counts', async () => {
       const customer = await create('stats');
       const stats = await client.getCustomerStats(customer.id);
       expect(stats.referrals_count).toBe(0);
