@@ -484,6 +484,23 @@ function defineContract(target: Target): void {
       expect(balance.balance.currency).toContainEqual(expect.objectContaining({ amount: 15.5, amount_units: 'USD', is_currency: true }));
     });
 
+    it('keeps non-currency credit (points) apart from money', async () => {
+      const customer = await create('points');
+      await client.creditCustomerBalance(customer.id, { amount: 3, amount_units: 'USD', is_currency: true });
+      const balance = await client.creditCustomerBalance(customer.id, { amount: 7, amount_units: 'points', is_currency: false });
+      expect(balance.balance.currency).toContainEqual(expect.objectContaining({ amount: 3, amount_units: 'USD', is_currency: true }));
+      expect(balance.balance.currency).toContainEqual(expect.objectContaining({ amount: 7, amount_units: 'points', is_currency: false }));
+    });
+
+    it('refuses a purchase by an unknown customer', async () => {
+      const error = await failure(
+        client.createTransaction({ key: uniqueKey('tx'), amount: 10, action: 'sale', customer: { key: uniqueKey('nobody') } }),
+        track,
+      );
+      expect(error.kind).toBe('http');
+      expect([404, 422]).toContain(error.status);
+    });
+
     it('records a purchase by a customer', async () => {
       const customer = await create('buyer');
       const key = uniqueKey('tx');
