@@ -166,3 +166,11 @@ export async function purgeMe(env: Env, customerKey: string): Promise<void> {
     log('warn', 'me cache purge failed', { error: err instanceof Error ? err.message : String(err) });
   }
 }
+
+/**
+ * Empties this isolate's layer only (the edge cache stays), as a fresh isolate would see it:
+ * for tests and benchmarks of the shared edge layer.
+ */
+export function clearIsolateMeCache(): void {
+  memory.clear();
+}
