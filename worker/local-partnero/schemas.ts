@@ -107,7 +107,13 @@ export const inviteSchema = v.object({
   email: email('email'),
   name: v.nullish(shortText('name')),
   personalization: v.nullish(
-    v.record(v.string(), v.unknown(), 'The personalization field must be an object.'),
+    v.pipe(
+      v.custom<Record<string, unknown>>(
+        (x) => typeof x === 'object' && x !== null && !Array.isArray(x),
+        'The personalization field must be an object.',
+      ),
+      v.check((x) => JSON.stringify(x).length <= 16_384, 'The personalization field is too large.'),
+    ),
   ),
 });
 
@@ -147,7 +153,9 @@ export function parseInput<S extends v.GenericSchema>(schema: S, input: unknown)
   const errors: Record<string, string[]> = {};
   for (const issue of result.issues) {
     const path = v.getDotPath(issue) ?? 'body';
-    (errors[path] ??= []).push(issue.message);
+    // A missing key is reported by its parent object, whose message is about the parent.
+    const message = issue.input === undefined ? `The ${field(path)} field is required.` : issue.message;
+    (errors[path] ??= []).push(message);
   }
   throw validationError(errors);
 }

@@ -66,9 +66,12 @@ export function uid(prefix = 'c'): string {
   return `${prefix}_${crypto.randomUUID().replace(/-/g, '').slice(0, 12)}`;
 }
 
+/** A customer as the local API answers it: always with its `key`. */
+export type LocalCustomer = Customer & { key: string };
+
 /** Creates a customer and returns it (fails the test when the API refuses). */
-export async function createCustomer(input: Record<string, unknown> = {}): Promise<Customer> {
-  const res = await call<{ data: Customer }>('POST', '/v1/customers', { key: uid(), ...input });
+export async function createCustomer(input: Record<string, unknown> = {}): Promise<LocalCustomer> {
+  const res = await call<{ data: LocalCustomer }>('POST', '/v1/customers', { key: uid(), ...input });
   if (res.status !== 200) throw new Error(`create failed: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body.data;
 }
