@@ -95,13 +95,15 @@ const inflight = new Map<string, Promise<SignupOutcome>>();
 /**
  * Creates `input.customerKey` upstream attributed to `input.referralKey`, or reports the
  * customer that already exists (its referrer unchanged). Concurrent calls for one customer
- * in this isolate share one upstream attempt; across isolates, upstream's "already exists"
- * answer is resolved by reading the winner back.
+ * in this isolate share one upstream attempt (the first reports `created`, the others
+ * `existing`); across isolates, upstream's "already exists" answer is resolved by reading
+ * the winner back.
  * Rejects with ReferrerNotFoundError, or with the client's PartneroError.
  */
 export function attributeSignup(client: PartneroClient, input: SignupInput): Promise<SignupOutcome> {
   const pending = inflight.get(input.customerKey);
-  if (pending) return pending;
+  // Only the first caller created the customer; the ones that joined it see it as existing.
+  if (pending) return pending.then((outcome) => ({ ...outcome, result: 'existing' }));
   const attempt = attribute(client, input);
   inflight.set(input.customerKey, attempt);
   attempt.then(
