@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { SignupMessage } from '../../worker/attribution/message';
 import { localApiCalls, resetLocalApiCalls, setLocalFault } from '../../worker/local-partnero/faults';
 import { api, exhausted, seedCustomer, tokenFor, uniqueKey, upstream } from './helpers/api-client';
+import { captureQueue } from './helpers/api-queue';
 import { REMOTE_ENV, mockRemote } from './helpers/api-remote';
 
 afterEach(() => setLocalFault(null));
@@ -16,21 +17,6 @@ async function stored(key: string): Promise<{ count: number; referrer: string | 
     .all<{ email: string | null; name: string | null; referrer: string | null }>();
   const row = rows.results[0];
   return { count: rows.results.length, referrer: row?.referrer ?? null, email: row?.email ?? null, name: row?.name ?? null };
-}
-
-/** A Queue binding that keeps what it is sent, for tests that drive the consumer themselves. */
-export function captureQueue(): { queue: Queue<unknown>; sent: unknown[] } {
-  const sent: unknown[] = [];
-  const queue = {
-    send: async (body: unknown) => {
-      sent.push(body);
-    },
-    sendBatch: async (batch: Iterable<MessageSendRequest<unknown>>) => {
-      for (const m of batch) sent.push(m.body);
-    },
-    // The test never reads metrics; the shape is the binding's.
-  } as unknown as Queue<unknown>;
-  return { queue, sent };
 }
 
 describe('POST /api/signup', () => {
