@@ -49,6 +49,8 @@ api.use(
     xFrameOptions: 'DENY',
   }),
 );
+// Before routing, so floods of unknown paths count against the caller's IP too.
+api.use('*', rateLimit('RL_IP', (c) => `ip:${clientIp(c)}`));
 api.use('*', async (c, next) => {
   const path = c.req.path.replace(/^\/api/, '') || '/';
   const methods = API_ROUTES[path];
@@ -61,7 +63,6 @@ api.use('*', async (c, next) => {
   }
   await next();
 });
-api.use('*', rateLimit('RL_IP', (c) => `ip:${clientIp(c)}`));
 api.use('*', bodyLimitFromEnv());
 api.use('*', async (c, next) => {
   const path = c.req.path.replace(/^\/api/, '');
