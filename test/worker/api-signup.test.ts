@@ -179,7 +179,7 @@ describe('POST /api/signup', () => {
       expect(res.status, JSON.stringify(fault)).toBe(202);
       expect(res.body).toEqual({ result: 'queued', customer_key: key, referred_by: referrer });
       expect(sent).toEqual([
-        { type: 'signup', customer_key: key, email: 'q@example.com', referral_key: referrer, request_id: res.headers.get('X-Request-Id'), enqueued_at: expect.any(String) },
+        { type: 'signup', customer_key: key, email: 'q@example.com', referral_key: referrer, request_id: res.headers.get('X-Request-Id') ?? undefined, enqueued_at: expect.any(String) },
       ] satisfies SignupMessage[]);
     }
     const { queue, sent } = captureQueue();

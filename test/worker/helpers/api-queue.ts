@@ -49,6 +49,6 @@ export async function deliver(
   return {
     ids: messages.map((m) => m.id),
     acked: result.ackAll ? messages.map((m) => m.id) : result.explicitAcks,
-    retried: result.retryMessages.map((r) => ({ msgId: r.msgId, delaySeconds: delays.get(r.msgId) })),
+    retried: result.retryMessages.map((r: { msgId: string }) => ({ msgId: r.msgId, delaySeconds: delays.get(r.msgId) })),
   };
 }

@@ -32,10 +32,13 @@ export type Interceptor = (request: Request) => Promise<Response | undefined> | 
 export function mockRemote(intercept: Interceptor = () => undefined): { seen: Request[]; restore: () => void } {
   const seen: Request[] = [];
   const spy = vi.spyOn(globalThis, 'fetch').mockImplementation(async (input, init) => {
-    const request = new Request(input, init);
+    const request: Request = new Request(input as RequestInfo, init as RequestInit);
     if (!request.url.startsWith(REMOTE_BASE)) throw new Error(`unexpected fetch to ${request.url}`);
-    seen.push(request.clone());
-    return (await intercept(request.clone())) ?? forwardToLocal(request);
+    // Each reader gets its own copy, body included.
+    const body = request.method === 'GET' || request.method === 'HEAD' ? undefined : await request.arrayBuffer();
+    const copy = () => new Request(request.url, { method: request.method, headers: request.headers, body });
+    seen.push(copy());
+    return (await intercept(copy())) ?? forwardToLocal(copy());
   });
   return { seen, restore: () => spy.mockRestore() };
 }
