@@ -15,14 +15,15 @@ const inviteSchema = v.object({
 
 const sameEmail = (a: unknown, b: string) => typeof a === 'string' && a.trim().toLowerCase() === b.toLowerCase();
 
-/** Upstream's own words for the fields the browser sent, and nothing else of its body. */
+/**
+ * Which of the browser's fields upstream refused, in our own words: upstream's text never
+ * reaches the browser (it could carry anything, even credentials echoed back).
+ */
 function upstreamFieldErrors(err: PartneroError): Record<string, string[]> {
   const fields: Record<string, string[]> = {};
-  for (const field of ['email', 'name'] as const) {
-    const messages = err.errors?.[field];
-    if (Array.isArray(messages)) fields[field] = messages.filter((m) => typeof m === 'string').map((m) => m.slice(0, 200));
-  }
-  return Object.keys(fields).length > 0 ? fields : { email: ['The referral service refused this invitation.'] };
+  if (err.errors?.name) fields.name = ['The referral service refused this name.'];
+  if (err.errors?.email || !fields.name) fields.email = ['The referral service refused this address.'];
+  return fields;
 }
 
 /**
