@@ -1,0 +1,133 @@
+/**
+ * `npm run build`: the browser bundles and the demo host pages, into dist/public/ (served
+ * as static assets by the worker, see wrangler.toml [assets]).
+ *
+ *   widget.js       IIFE for the script tag (also defines <referral-widget>)
+ *   widget.esm.js   ES module exporting `mount`
+ *   chunks/*.js     lazily imported ES modules: the QR code and every language but English
+ *   attribution.js  the landing-page script
+ *   demo/           the fake host site
+ *
+ * Prints each output's raw and gzip size (zlib level 9, exact bytes), writes sizes.json,
+ * and exits 1 when widget.js or attribution.js is over its gzip budget.
+ */
+import { build, transform, type BuildOptions, type Plugin } from 'esbuild';
+import { cp, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const out = join(root, 'dist/public');
+
+/** Gzip budgets in bytes (issue 4). */
+export const BUDGETS: Record<string, number> = { 'widget.js': 15 * 1024, 'attribution.js': 1024 };
+
+/** `import css from './x.css?inline'`: the stylesheet, minified, as a string. */
+const cssText: Plugin = {
+  name: 'css-inline',
+  setup(b) {
+    b.onResolve({ filter: /\.css\?inline$/ }, (args) => ({
+      path: resolve(args.resolveDir, args.path.replace(/\?inline$/, '')),
+      namespace: 'css-inline',
+    }));
+    b.onLoad({ filter: /.*/, namespace: 'css-inline' }, async (args) => {
+      const { code } = await transform(await readFile(args.path, 'utf8'), { loader: 'css', minify: true });
+      return { contents: `export default ${JSON.stringify(code.trim())}`, loader: 'js' };
+    });
+  },
+};
+
+const common: BuildOptions = {
+  bundle: true,
+  minify: true,
+  target: 'es2020',
+  platform: 'browser',
+  legalComments: 'none',
+  logLevel: 'warning',
+  absWorkingDir: root,
+  jsx: 'automatic',
+  jsxImportSource: 'preact',
+  plugins: [cssText],
+  // Plain assignments instead of esbuild's defineProperty helper for class fields.
+  tsconfigRaw: { compilerOptions: { useDefineForClassFields: false } },
+};
+
+async function bundle(): Promise<void> {
+  await rm(out, { recursive: true, force: true });
+  await mkdir(out, { recursive: true });
+  const locales = (await readdir(join(root, 'widget/app/messages')))
+    .filter((f) => f.endsWith('.ts') && f != 'en.ts')
+    .map((f) => f.slice(0, -3));
+  await Promise.all([
+    build({ ...common, entryPoints: ['widget/index.ts'], format: 'iife', outfile: join(out, 'widget.js') }),
+    build({ ...common, entryPoints: ['widget/esm.ts'], format: 'esm', outfile: join(out, 'widget.esm.js') }),
+    build({ ...common, entryPoints: ['widget/attribution.ts'], format: 'iife', outfile: join(out, 'attribution.js') }),
+    build({
+      ...common,
+      format: 'esm',
+      // Module scripts are always decoded as UTF-8, so the texts need no \u escapes.
+      charset: 'utf8',
+      outdir: join(out, 'chunks'),
+      entryPoints: {
+        qr: 'widget/app/qr.ts',
+        ...Object.fromEntries(locales.map((l) => [`i18n-${l}`, `widget/app/messages/${l}.ts`])),
+      },
+    }),
+  ]);
+  // Chunks are loaded with import(), which is a CORS request when the widget runs on
+  // another origin than its script: let any page import them.
+  await writeFile(join(out, '_headers'), '/chunks/*\n  Access-Control-Allow-Origin: *\n');
+  await copyDemo();
+}
+
+/** demo/*.html and any assets, except the seed (it is SQL for the local API, not a page). */
+async function copyDemo(): Promise<void> {
+  await cp(join(root, 'demo'), join(out, 'demo'), {
+    recursive: true,
+    filter: (src) => !/\.(sql|ts|md)$/.test(src),
+  });
+}
+
+async function files(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  const nested = await Promise.all(
+    entries.map((e) => (e.isDirectory() ? files(join(dir, e.name)) : Promise.resolve([join(dir, e.name)]))),
+  );
+  return nested.flat();
+}
+
+interface Size {
+  file: string;
+  raw: number;
+  gzip: number;
+  budget?: number;
+}
+
+async function report(): Promise<boolean> {
+  const sizes: Size[] = [];
+  for (const path of (await files(out)).sort()) {
+    if (!/\.js$/.test(path)) continue;
+    const bytes = await readFile(path);
+    const file = relative(out, path);
+    const budget = BUDGETS[file];
+    sizes.push({ file, raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length, ...(budget ? { budget } : {}) });
+  }
+  const width = Math.max(...sizes.map((s) => s.file.length));
+  console.log(`${'file'.padEnd(width)}  ${'raw B'.padStart(8)}  ${'gzip B'.padStart(8)}  budget`);
+  let ok = true;
+  for (const s of sizes) {
+    const over = s.budget !== undefined && s.gzip > s.budget;
+    if (over) ok = false;
+    const verdict = s.budget === undefined ? '' : `${s.budget} ${over ? 'OVER' : 'ok'}`;
+    console.log(`${s.file.padEnd(width)}  ${String(s.raw).padStart(8)}  ${String(s.gzip).padStart(8)}  ${verdict}`);
+  }
+  await writeFile(join(out, 'sizes.json'), `${JSON.stringify({ budgets: BUDGETS, files: sizes }, null, 2)}\n`);
+  return ok;
+}
+
+await bundle();
+if (!(await report())) {
+  console.error('build: over the gzip budget (see above)');
+  process.exit(1);
+}
