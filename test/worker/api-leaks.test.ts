@@ -1,5 +1,6 @@
 import { env } from 'cloudflare:workers';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Env } from '../../worker/env';
 import { setLocalFault } from '../../worker/local-partnero/faults';
 import { api, exhausted, seedCustomer, tokenFor, uniqueKey, type ApiResult } from './helpers/api-client';
 import { captureQueue, deliver } from './helpers/api-queue';
@@ -21,7 +22,12 @@ afterEach(() => {
 
 function scan(results: ApiResult[]): void {
   expect(results.length).toBeGreaterThan(0);
-  const seen = [...results.map((r) => `${[...r.headers].map(([k, v]) => `${k}: ${v}`).join('\n')}\n\n${r.text}`), ...output].join('\n----\n');
+  const headerText = (h: Headers) => {
+    const lines: string[] = [];
+    h.forEach((value, name) => lines.push(`${name}: ${value}`));
+    return lines.join('\n');
+  };
+  const seen = [...results.map((r) => `${headerText(r.headers)}\n\n${r.text}`), ...output].join('\n----\n');
   for (const secret of SECRETS) {
     const at = seen.indexOf(secret);
     expect(at, `a secret (${secret.slice(0, 4)}…) leaked: …${seen.slice(Math.max(0, at - 300), at + 50)}`).toBe(-1);
@@ -29,8 +35,8 @@ function scan(results: ApiResult[]): void {
 }
 
 /** Calls every endpoint along its success and failure paths. */
-async function exercise(extraEnv: Record<string, unknown> = {}): Promise<ApiResult[]> {
-  const e = extraEnv as never;
+async function exercise(extraEnv: Partial<Env> = {}): Promise<ApiResult[]> {
+  const e = extraEnv;
   const { key: referrer } = await seedCustomer();
   const { key } = await seedCustomer({ referrer, email: 'leak-check@example.com' });
   const token = await tokenFor(key);
