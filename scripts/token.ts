@@ -1,0 +1,75 @@
+/**
+ * `npm run token -- <customerKey> [--email e] [--name n] [--ttl seconds] [--audience a]`:
+ * prints a customer token for local use (the widget's `data-token`, curl against /api).
+ *
+ * The secret is TOKEN_SECRET from the environment, else from .dev.vars, else — with a
+ * warning — the demo-only DEV_TOKEN_SECRET, which `npm start` accepts while DEMO_MODE is on
+ * and no TOKEN_SECRET is set. Only the token goes to stdout, so `$(npm run -s token -- alice)`
+ * works.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { CUSTOMER_KEY_PATTERN } from '../shared/partnero.ts';
+import { mintCustomerToken } from '../shared/token.ts';
+import { DEV_TOKEN_SECRET } from '../worker/config.ts';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** KEY=VALUE lines of .dev.vars (comments and blank lines skipped, surrounding quotes removed). */
+function readDevVars(): Record<string, string> {
+  const file = join(root, '.dev.vars');
+  if (!existsSync(file)) return {};
+  const vars: Record<string, string> = {};
+  for (const line of readFileSync(file, 'utf8').split(/\r?\n/)) {
+    const match = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$/.exec(line);
+    if (!match?.[1] || line.trimStart().startsWith('#')) continue;
+    vars[match[1]] = (match[2] ?? '').replace(/^(['"])(.*)\1$/, '$2');
+  }
+  return vars;
+}
+
+function fail(message: string): never {
+  console.error(`npm run token: ${message}`);
+  console.error('usage: npm run token -- <customerKey> [--email e] [--name n] [--ttl seconds] [--audience a]');
+  process.exit(2);
+}
+
+let parsed;
+try {
+  parsed = parseArgs({
+    allowPositionals: true,
+    options: {
+      email: { type: 'string' },
+      name: { type: 'string' },
+      ttl: { type: 'string' },
+      audience: { type: 'string' },
+    },
+  });
+} catch (err) {
+  fail(err instanceof Error ? err.message : String(err));
+}
+const { values, positionals } = parsed;
+const customerKey = positionals[0];
+if (!customerKey || positionals.length > 1) fail('give exactly one customer key');
+if (!CUSTOMER_KEY_PATTERN.test(customerKey)) fail(`"${customerKey}" is not a valid customer key (letters, digits, . _ : @ + -; at most 128)`);
+
+const ttl = values.ttl === undefined ? 900 : Number(values.ttl);
+if (!Number.isInteger(ttl) || ttl < 1) fail('--ttl must be a whole number of seconds');
+
+const devVars = readDevVars();
+let secret = process.env.TOKEN_SECRET || devVars.TOKEN_SECRET;
+if (!secret) {
+  secret = DEV_TOKEN_SECRET;
+  console.error('npm run token: TOKEN_SECRET is not set (environment or .dev.vars); using the demo-only dev secret.');
+  console.error('  The worker accepts it only with DEMO_MODE="true" and no TOKEN_SECRET configured.');
+}
+const audience = values.audience || process.env.TOKEN_AUDIENCE || devVars.TOKEN_AUDIENCE || 'referral-widget';
+
+try {
+  const token = await mintCustomerToken({ secret, sub: customerKey, audience, ttlSeconds: ttl, email: values.email, name: values.name });
+  process.stdout.write(`${token}\n`);
+} catch (err) {
+  fail(err instanceof Error ? err.message : String(err));
+}
