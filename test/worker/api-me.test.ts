@@ -24,7 +24,7 @@ describe('GET /api/me', () => {
     });
     expect(localApiCalls().total).toBe(3);
     expect(res.headers.get('Cache-Control')).toBe('private, no-store');
-    expect(res.headers.get('Server-Timing')).toMatch(/^upstream;dur=\d+(\.\d+)?;desc="3 calls"$/);
+    expect(res.headers.get('Server-Timing')).toMatch(/^cache;desc="miss", upstream;dur=\d+(\.\d+)?;desc="3 calls"$/);
   });
 
   it('never passes upstream-only fields (referring customer, metadata, custom fields) to the browser', async () => {
@@ -52,6 +52,7 @@ describe('GET /api/me', () => {
     const hit = await api('/api/me', { token });
     expect(hit.status).toBe(200);
     expect(hit.headers.get('X-Cache')).toBe('HIT');
+    expect(hit.headers.get('Server-Timing')).toBe('cache;desc="hit"');
     expect(hit.body.stale).toBe(false);
     expect(localApiCalls().total).toBe(0);
   });
@@ -101,6 +102,17 @@ describe('GET /api/me', () => {
     setLocalFault(null);
     const recovered = await api('/api/me', { token, env });
     expect(recovered.body.stale).toBe(false);
+  });
+
+  it('serves stale data when upstream refuses the API key too (any failure but "no such customer")', async () => {
+    const { key } = await seedCustomer();
+    const token = await tokenFor(key);
+    const env = { ME_CACHE_TTL_SECONDS: '0' };
+    await api('/api/me', { token, env });
+    setLocalFault({ status: 401 });
+    const stale = await api('/api/me', { token, env });
+    expect(stale.status).toBe(200);
+    expect(stale.body.stale).toBe(true);
   });
 
   it('refreshes after the fresh TTL when upstream is healthy', async () => {

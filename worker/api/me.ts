@@ -4,7 +4,8 @@ import type { AppEnv } from '../env';
 import { loadMe, type MeData } from '../cache/me-cache';
 import type { PartneroClient } from '../partnero/types';
 import { executionCtx, upstreamFor } from './client';
-import { isTransientUpstream, rethrowUpstream } from './errors';
+import { PartneroError } from '../partnero/types';
+import { isUpstreamNotFound, rethrowUpstream } from './errors';
 import { toBalance, toStats } from './present';
 
 /** The first screen from upstream: customer, stats and balance fetched in parallel. */
@@ -36,10 +37,12 @@ export const me = new Hono<AppEnv>().get('/', async (c) => {
   const ctx = executionCtx(c);
   try {
     const result = await loadMe(c.env, customerKey, () => fetchMeData(upstreamFor(c), customerKey), {
-      serveStaleOn: isTransientUpstream,
+      // Any upstream failure but "no such customer" is better answered with the last known screen.
+      serveStaleOn: (err) => err instanceof PartneroError && !isUpstreamNotFound(err),
       waitUntil: ctx ? (p) => ctx.waitUntil(p) : undefined,
     });
     c.header('X-Cache', result.source.toUpperCase());
+    c.header('Server-Timing', `cache;desc="${result.source}"`, { append: true });
     const body: MeResponse = { ...result.data, stale: result.source === 'stale', fetched_at: new Date(result.fetchedAt).toISOString() };
     return c.json(body);
   } catch (err) {
