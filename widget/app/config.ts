@@ -12,7 +12,7 @@ export function optionsFrom(get: (name: string) => string | null | undefined): M
   let messages: Record<string, string> | undefined;
   try {
     const parsed: unknown = JSON.parse(value('messages') ?? '{}');
-    if (parsed && typeof parsed == 'object') {
+    if (parsed && typeof parsed == 'object' && !Array.isArray(parsed)) {
       messages = {};
       for (const [k, v] of Object.entries(parsed)) if (typeof v == 'string') messages[k] = v;
     }
