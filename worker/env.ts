@@ -19,6 +19,8 @@ export interface Env {
   UPSTREAM_TIMEOUT_MS?: string;
   MAX_BODY_BYTES?: string;
   DEMO_MODE?: string;
+  /** "true" turns the rate limits off, honoured only in demo mode (benchmarks on `npm start`). */
+  DISABLE_RATE_LIMITS?: string;
   // secrets
   PARTNERO_API_KEY?: string;
   TOKEN_SECRET?: string;

@@ -218,6 +218,13 @@ describe('rate limits', () => {
     expect((await api('/api/nope', { headers: { 'CF-Connecting-IP': '198.51.100.8' }, env: { RL_IP: env.RL_IP } })).status).toBe(404);
   });
 
+  it('turns the limits off with DISABLE_RATE_LIMITS only in demo mode (benchmarks)', async () => {
+    const token = await tokenFor((await seedCustomer()).key);
+    const limited = { RL_IP: exhausted, RL_READ: exhausted, DISABLE_RATE_LIMITS: 'true' };
+    expect((await api('/api/me/stats', { token, env: { ...limited, DEMO_MODE: 'true' } })).status).toBe(200);
+    expect((await api('/api/me/stats', { token, env: { ...limited, DEMO_MODE: 'false' } })).status).toBe(429);
+  });
+
   it('lets requests through when a limiter fails (limits protect upstream; they must not take the widget down)', async () => {
     const broken: RateLimit = { limit: async () => Promise.reject(new Error('limiter down')) };
     const token = await tokenFor((await seedCustomer()).key);
