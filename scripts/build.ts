@@ -10,6 +10,7 @@
  *
  * Prints each output's raw and gzip size (zlib level 9, exact bytes), writes sizes.json,
  * and exits 1 when widget.js or attribution.js is over its gzip budget.
+ * `--no-demo` leaves the demo pages out (a production deployment has no use for them).
  */
 import { build, transform, type BuildOptions, type Plugin } from 'esbuild';
 import { cp, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
@@ -78,7 +79,7 @@ async function bundle(): Promise<void> {
   // Chunks are loaded with import(), which is a CORS request when the widget runs on
   // another origin than its script: let any page import them.
   await writeFile(join(out, '_headers'), '/chunks/*\n  Access-Control-Allow-Origin: *\n');
-  await copyDemo();
+  if (!process.argv.includes('--no-demo')) await copyDemo();
 }
 
 /** demo/*.html and any assets, except the seed (it is SQL for the local API, not a page). */

@@ -33,7 +33,7 @@ function List<T>({ m, f, id, pager, title, summary, empty, head, row }: ListProp
     <section aria-labelledby={id} data-testid={id}>
       <h3 id={id}>{title}</h3>
       {empty ? (
-        <p class="box mu" data-testid="empty">
+        <p class="box mu" data-testid={id == 'rw-referrals' ? 'empty' : 'tx-empty'}>
           {empty}
         </p>
       ) : (
