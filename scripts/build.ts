@@ -55,8 +55,10 @@ const common: BuildOptions = {
 };
 
 async function bundle(): Promise<void> {
-  await rm(out, { recursive: true, force: true });
+  // Empty the folder but keep it: a running `wrangler dev` watches it and loses track of a
+  // folder that is deleted and created again.
   await mkdir(out, { recursive: true });
+  await Promise.all((await readdir(out)).map((name) => rm(join(out, name), { recursive: true, force: true })));
   const locales = (await readdir(join(root, 'widget/app/messages')))
     .filter((f) => f.endsWith('.ts') && f != 'en.ts')
     .map((f) => f.slice(0, -3));
