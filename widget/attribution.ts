@@ -41,10 +41,11 @@ declare global {
   };
 
   const ref = new URLSearchParams(location.search).get(data.param || 'ref');
+  const days = Number(data.days) > 0 ? Number(data.days) : 30;
   if (valid(ref)) {
     if (data.touch == 'last' || !key()) {
       d.cookie =
-        `${NAME}=${ref}; Path=/; Max-Age=${Math.round(86400 * (Number(data.days) || 30))}; SameSite=Lax` +
+        `${NAME}=${ref}; Path=/; Max-Age=${Math.round(86400 * days)}; SameSite=Lax` +
         (data.domain ? `; Domain=${data.domain}` : '') +
         (location.protocol == 'https:' ? '; Secure' : '');
     }

@@ -79,6 +79,16 @@ describe('the referral cookie', () => {
     expect(writes).toEqual([`partnero_referral=alice.b+c@x; Path=/; Max-Age=${60 * DAY}; SameSite=Lax; Domain=example.com; Secure`]);
   });
 
+  it('keeps the default lifetime for a data-days that is not a positive number', async () => {
+    for (const days of ['-5', '0', 'soon']) {
+      visit(`http://shop.example/?ref=alice&d=${days}`);
+      document.cookie = 'partnero_referral=; Max-Age=0; Path=/';
+      writes = [];
+      await runScript({ days });
+      expect(writes, days).toEqual([`partnero_referral=alice; Path=/; Max-Age=${30 * DAY}; SameSite=Lax`]);
+    }
+  });
+
   it('is first-touch by default: an existing valid referrer stays', async () => {
     visit('http://shop.example/?ref=alice');
     document.cookie = 'partnero_referral=bob; Path=/';
