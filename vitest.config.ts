@@ -10,6 +10,8 @@ const migrations = await readD1Migrations('migrations');
 
 export default defineConfig({
   test: {
+    // The worker writes one JSON log line per request: show console output only for failing tests.
+    silent: 'passed-only',
     projects: [
       {
         plugins: [
