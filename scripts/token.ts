@@ -13,22 +13,10 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { CUSTOMER_KEY_PATTERN } from '../shared/partnero.ts';
 import { mintCustomerToken } from '../shared/token.ts';
+import { DEV_TOKEN_SECRET } from '../worker/dev-secret.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-/**
- * DEV_TOKEN_SECRET from worker/config.ts, the single place it is defined. Imported through a
- * variable so this Node project's typecheck does not pull in the worker's Env (which needs
- * the Workers types); the value is checked at runtime instead.
- */
-async function devTokenSecret(): Promise<string> {
-  const configModule = '../worker/config.ts';
-  const config: unknown = await import(configModule);
-  if (typeof config === 'object' && config !== null && 'DEV_TOKEN_SECRET' in config && typeof config.DEV_TOKEN_SECRET === 'string') {
-    return config.DEV_TOKEN_SECRET;
-  }
-  throw new Error('worker/config.ts no longer exports DEV_TOKEN_SECRET');
-}
 
 /** KEY=VALUE lines of .dev.vars (comments and blank lines skipped, surrounding quotes removed). */
 function readDevVars(): Record<string, string> {
@@ -74,7 +62,7 @@ if (!Number.isInteger(ttl) || ttl < 1) fail('--ttl must be a whole number of sec
 const devVars = readDevVars();
 let secret = process.env.TOKEN_SECRET || devVars.TOKEN_SECRET;
 if (!secret) {
-  secret = await devTokenSecret();
+  secret = DEV_TOKEN_SECRET;
   console.error('npm run token: TOKEN_SECRET is not set (environment or .dev.vars); using the demo-only dev secret.');
   console.error('  The worker accepts it only with DEMO_MODE="true" and no TOKEN_SECRET configured.');
 }

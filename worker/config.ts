@@ -1,11 +1,7 @@
+import { DEV_TOKEN_SECRET } from './dev-secret';
 import type { Env } from './env';
 
-/**
- * Token secret used only when DEMO_MODE is "true" and no TOKEN_SECRET is set, so that
- * `npm start` works on a fresh clone with nothing configured. Public by design: a
- * deployment with DEMO_MODE off never accepts it.
- */
-export const DEV_TOKEN_SECRET = 'dev-only-token-secret-do-not-use-in-production';
+export { DEV_TOKEN_SECRET };
 
 export function isDemoMode(env: Env): boolean {
   return env.DEMO_MODE === 'true';

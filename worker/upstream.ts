@@ -1,3 +1,4 @@
+import type { ExecutionContext } from 'hono';
 import type { Env } from './env';
 import { localPartnero } from './local-partnero/app';
 import { createPartneroClient } from './partnero/client';

@@ -1,4 +1,4 @@
-import type { Context } from 'hono';
+import type { Context, ExecutionContext } from 'hono';
 import type { AppEnv } from '../env';
 import { recordUpstream } from '../middleware/timing';
 import type { PartneroClient } from '../partnero/types';
@@ -7,9 +7,7 @@ import { partneroFor } from '../upstream';
 /** The execution context when there is one (app.fetch called without one in some tests). */
 export function executionCtx(c: Context<AppEnv>): ExecutionContext | undefined {
   try {
-    // Hono types the context it was given by its own narrower interface; at runtime it is
-    // the workerd ExecutionContext that fetch() received.
-    return c.executionCtx as unknown as ExecutionContext;
+    return c.executionCtx;
   } catch {
     return undefined;
   }
