@@ -3,6 +3,7 @@
  * through the local Partnero-compatible API (/v1), tokens, purchases, cache purges and
  * upstream faults through the dev-only demo routes (/demo/*).
  */
+import { mintCustomerToken } from '../../shared/token';
 import type { MeResponse } from '../../shared/widget-api';
 
 /** The local API's key in wrangler.toml (LOCAL_API_KEY). */
@@ -64,6 +65,21 @@ export async function demoToken(base: string, customer: string, ttl?: number): P
   if (ttl !== undefined) query.set('ttl', String(ttl));
   const { token } = await call<{ token: string }>(base, `/demo/token?${query}`);
   return token;
+}
+
+/**
+ * The secret `wrangler dev` signs and verifies demo tokens with when no TOKEN_SECRET is set
+ * (worker/config.ts DEV_TOKEN_SECRET; public by design, demo mode only).
+ */
+const DEV_TOKEN_SECRET = 'dev-only-token-secret-do-not-use-in-production';
+
+/**
+ * A token that was valid for a minute and expired a minute ago: what a page left open
+ * too long holds. (The demo's `ttl=0` mints a zero-lifetime token, which the worker
+ * refuses as malformed rather than expired.)
+ */
+export function expiredToken(customer: string): Promise<string> {
+  return mintCustomerToken({ secret: DEV_TOKEN_SECRET, sub: customer, ttlSeconds: 60, now: Math.floor(Date.now() / 1000) - 120 });
 }
 
 /** A purchase by `customerKey`; its referrer is rewarded and its cached /api/me purged. */
