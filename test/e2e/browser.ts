@@ -182,6 +182,11 @@ function watch(tab: Tab, page: Page): void {
   });
 }
 
+/** The script-tag build's global (`window.ReferralWidget`), for page.evaluate callbacks. */
+export interface WidgetWindow {
+  ReferralWidget: { mount(el: HTMLElement, options: Record<string, unknown>): () => void };
+}
+
 /** The widget events the page recorded so far. */
 export function widgetEvents(page: Page): Promise<RecordedEvent[]> {
   return page.evaluate(() => (window as unknown as { __rwEvents: RecordedEvent[] }).__rwEvents);
