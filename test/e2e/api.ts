@@ -5,6 +5,7 @@
  */
 import { mintCustomerToken } from '../../shared/token';
 import type { MeResponse } from '../../shared/widget-api';
+import { DEV_TOKEN_SECRET } from '../../worker/dev-secret';
 
 /** The local API's key in wrangler.toml (LOCAL_API_KEY). */
 export const LOCAL_API_KEY = 'local_dev_key';
@@ -68,14 +69,8 @@ export async function demoToken(base: string, customer: string, ttl?: number): P
 }
 
 /**
- * The secret `wrangler dev` signs and verifies demo tokens with when no TOKEN_SECRET is set
- * (worker/config.ts DEV_TOKEN_SECRET; public by design, demo mode only).
- */
-const DEV_TOKEN_SECRET = 'dev-only-token-secret-do-not-use-in-production';
-
-/**
  * A token that was valid for a minute and expired a minute ago: what a page left open
- * too long holds. (The demo's `ttl=0` mints a zero-lifetime token, which the worker
+ * too long holds. Signed with the demo secret `wrangler dev` uses when no TOKEN_SECRET is set. (The demo's `ttl=0` mints a zero-lifetime token, which the worker
  * refuses as malformed rather than expired.)
  */
 export function expiredToken(customer: string): Promise<string> {

@@ -4,28 +4,12 @@
  * every test that the page threw nothing, logged no unexpected console error and never
  * opened a dialog (so an XSS `alert(1)` anywhere fails the test that caused it).
  */
-import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Locator, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, BrowserContextOptions, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
+import { launchChromium } from './chromium';
 import { startWorker, type RunningWorker, type StartOptions } from './harness';
 
-export const CHROMIUM_PATH = '/usr/bin/chromium';
-
-/** Flags for a quiet, offline, container-friendly headless Chromium. */
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
-
-/** Launches Debian's Chromium headless (scripts/ensure-chromium.ts installs it when missing). */
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
-}
-
-/** The widget's DOM events, as a page records them (see RECORD_EVENTS). */
+/** The widget's DOM events, as a page records them (see recordEvents). */
 export interface RecordedEvent {
   type: string;
   detail: unknown;
