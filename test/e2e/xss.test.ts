@@ -18,7 +18,7 @@ const IMG_ONE_WORD = '<img/src/onerror=alert(1)>';
 /** Elements no API value may ever turn into (the QR code's SVG is not opened in these tests). */
 function markupInWidget(widget: Locator): Promise<string[]> {
   return widget.evaluate((host) =>
-    [...host.shadowRoot!.querySelectorAll('img, svg, script, iframe, object, embed, b')].map((el) => el.outerHTML),
+    Array.from(host.shadowRoot!.querySelectorAll('img, svg, script, iframe, object, embed, b'), (el) => el.outerHTML),
   );
 }
 
