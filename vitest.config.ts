@@ -34,12 +34,15 @@ export default defineConfig({
           name: 'worker',
           include: ['test/worker/**/*.test.ts', 'test/contract/**/*.test.ts'],
           setupFiles: ['test/worker/setup.ts'],
+          // Property tests make hundreds of requests; a loaded CI machine must not turn that into a timeout.
+          testTimeout: 60_000,
         },
       },
       {
         test: {
           name: 'widget',
           environment: 'happy-dom',
+          testTimeout: 30_000,
           include: ['test/widget/**/*.test.{ts,tsx}'],
         },
       },

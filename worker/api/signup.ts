@@ -44,7 +44,9 @@ export const signup = new Hono<AppEnv>().post('/', async (c) => {
   const name = c.get('customerName');
   let outcome: SignupOutcome;
   try {
-    outcome = await attributeSignup(upstreamFor(c), { customerKey, email, name, referralKey });
+    // No inline retries: a failing upstream sends the signup to the queue, which retries with
+    // backoff, so the browser gets its 202 after one attempt instead of waiting out Retry-After.
+    outcome = await attributeSignup(upstreamFor(c, { retries: 0 }), { customerKey, email, name, referralKey });
   } catch (err) {
     if (err instanceof ReferrerNotFoundError) {
       throw new ApiError(422, 'referrer_not_found', 'The referral key does not belong to a customer of this program.', {

@@ -1,6 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../env';
 import { customerTag, log } from '../log';
+import { executionCtx } from '../api/client';
 import { upstreamTiming } from './timing';
 
 /**
@@ -20,20 +21,22 @@ export function requestLog(): MiddlewareHandler<AppEnv> {
       });
     }
     const customerKey: string | undefined = c.get('customerKey');
-    log(
-      c.res.status >= 500 ? 'error' : 'info',
-      'request',
-      {
-        id: c.get('requestId'),
-        method: c.req.method,
-        path: c.req.path.slice(0, 256),
-        status: c.res.status,
-        ms: Math.round(ms * 10) / 10,
-        upstream_ms: Math.round(timing.ms * 10) / 10,
-        upstream_calls: timing.calls,
-        customer: customerKey ? await customerTag(customerKey) : undefined,
-      },
-      c.env,
-    );
+    const fields = {
+      id: c.get('requestId'),
+      method: c.req.method,
+      path: c.req.path.slice(0, 256),
+      status: c.res.status,
+      ms: Math.round(ms * 10) / 10,
+      upstream_ms: Math.round(timing.ms * 10) / 10,
+      upstream_calls: timing.calls,
+    };
+    const level = c.res.status >= 500 ? 'error' : 'info';
+    const write = async () => {
+      log(level, 'request', { ...fields, customer: customerKey ? await customerTag(customerKey) : undefined }, c.env);
+    };
+    // Hashing the customer key and writing the line need not delay the response.
+    const ctx = executionCtx(c);
+    if (ctx) ctx.waitUntil(write());
+    else await write();
   };
 }
