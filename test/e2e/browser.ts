@@ -81,7 +81,12 @@ export function useE2E(options: StartOptions = {}): E2E {
   let tabs: Tab[] = [];
 
   beforeAll(async () => {
-    [worker, browser] = await Promise.all([startWorker(options), launchChromium()]);
+    // Both at once (each takes seconds); whichever started is kept so afterAll stops it.
+    const [started, launched] = await Promise.allSettled([startWorker(options), launchChromium()]);
+    if (started.status === 'fulfilled') worker = started.value;
+    if (launched.status === 'fulfilled') browser = launched.value;
+    if (started.status === 'rejected') throw started.reason;
+    if (launched.status === 'rejected') throw launched.reason;
   });
 
   afterAll(async () => {
