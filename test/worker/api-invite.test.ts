@@ -46,6 +46,7 @@ describe('POST /api/me/invite', () => {
     for (const email of ['me.myself@example.com', 'ME.Myself@Example.com', 'Other.Address@example.com']) {
       const res = await api('/api/me/invite', { token, body: { email } });
       expect(res.status, email).toBe(422);
+      expect(res.body.error.code, email).toBe('self_referral');
       expect(res.body.error.fields).toEqual({ email: [expect.any(String)] });
       expect(await invitesTo(email)).toHaveLength(0);
     }

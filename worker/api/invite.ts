@@ -39,7 +39,8 @@ export const invite = new Hono<AppEnv>().post('/', async (c) => {
   try {
     const customer = await client.getCustomer(customerKey);
     if (sameEmail(customer.email, input.email) || sameEmail(c.get('customerEmail'), input.email)) {
-      throw new ApiError(422, 'validation_failed', 'You cannot invite yourself.', { fields: { email: ['This is your own email address.'] } });
+      // The same code as a self-referral at signup, so the widget can say what is wrong.
+      throw new ApiError(422, 'self_referral', 'You cannot invite yourself.', { fields: { email: ['This is your own email address.'] } });
     }
     const referralLink = typeof customer.referral_link === 'string' ? customer.referral_link : null;
     const referrerName = (typeof customer.name === 'string' && customer.name) || c.get('customerName') || null;

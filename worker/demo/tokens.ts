@@ -37,7 +37,12 @@ const signupSchema = v.object({
 async function mint(env: Env, sub: string, ttlSeconds: number, profile: { email?: string; name?: string } = {}): Promise<string> {
   const secret = signingSecret(env);
   if (!secret) throw new ApiError(503, 'not_configured', 'No token secret is configured.');
-  return mintCustomerToken({ secret, sub, audience: tokenAudience(env), ttlSeconds, ...profile });
+  // ttl=0 asks for a token that has already expired (to show renewal): issue it a minute in
+  // the past so it is a genuinely expired token, not one with an impossible zero lifetime.
+  const now = Math.floor(Date.now() / 1000);
+  return ttlSeconds === 0
+    ? mintCustomerToken({ secret, sub, audience: tokenAudience(env), ttlSeconds: 60, now: now - 120, ...profile })
+    : mintCustomerToken({ secret, sub, audience: tokenAudience(env), ttlSeconds, ...profile });
 }
 
 /** Token minting for the demo pages: what a host backend does after its own login. */
