@@ -1,6 +1,6 @@
 /**
  * Starts the workers the bench measures, each a real `wrangler dev` on a free 127.0.0.1 port
- * with its own fresh state, in its own process group so stopping reaches workerd too.
+ * with its own fresh state, started by test/e2e/wrangler-process.ts as the e2e harness's are.
  *
  * Unlike test/e2e/harness.ts (which runs the project's wrangler.toml as is), the bench
  * writes a copy of wrangler.toml into a temporary directory with absolute paths, so that
@@ -9,60 +9,14 @@
  *  - a variant without the [[ratelimits]] bindings can run (the worker lets requests
  *    through when a binding is absent), to separate the limiter's cost from the rest.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, freePort } from '../test/e2e/harness.ts';
+import { ROOT, runWrangler, startWranglerDev, type DevProcess } from '../test/e2e/wrangler-process.ts';
 
-const WRANGLER = join(ROOT, 'node_modules', 'wrangler', 'bin', 'wrangler.js');
 const READY_TIMEOUT_MS = 120_000;
-const MAX_LOG_CHARS = 20_000;
 
-export interface BenchWorker {
-  /** e.g. http://127.0.0.1:53123 */
-  url: string;
-  /** The last lines wrangler printed (for error reports). */
-  log(): string;
-  stop(): Promise<void>;
-}
-
-function childEnv(): NodeJS.ProcessEnv {
-  return { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: 'true', NO_COLOR: '1' };
-}
-
-function runWrangler(args: string[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [WRANGLER, ...args], { cwd: ROOT, env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    const keep = (chunk: Buffer) => {
-      output = (output + chunk.toString()).slice(-MAX_LOG_CHARS);
-    };
-    child.stdout.on('data', keep);
-    child.stderr.on('data', keep);
-    child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`wrangler ${args.join(' ')} exited ${code}:\n${output}`))));
-  });
-}
-
-async function killGroup(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
-  const pid = child.pid;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const signal = (sig: NodeJS.Signals) => {
-    try {
-      process.kill(-pid, sig);
-    } catch {
-      // Already gone.
-    }
-  };
-  signal('SIGTERM');
-  const timer = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 10_000).unref());
-  if ((await Promise.race([exited, timer])) === 'timeout') {
-    signal('SIGKILL');
-    await exited;
-  }
-}
+export type BenchWorker = DevProcess;
 
 /** Replaces `key = "..."` on its own line, failing loudly when wrangler.toml changed shape. */
 function setLine(toml: string, key: string, value: string): string {
@@ -119,55 +73,13 @@ export async function startBenchWorker(options: StartOptions): Promise<BenchWork
     throw error;
   }
 
-  const port = await freePort();
-  const inspectorPort = await freePort();
-  const vars = Object.entries(options.vars ?? {}).flatMap(([k, v]) => ['--var', `${k}:${v}`]);
-  const child = spawn(
-    process.execPath,
-    [
-      WRANGLER, 'dev',
-      '--config', configPath,
-      '--ip', '127.0.0.1',
-      '--port', String(port),
-      '--inspector-port', String(inspectorPort),
-      '--persist-to', persistTo,
-      '--show-interactive-dev-session=false',
-      '--log-level', 'warn',
-      ...vars,
-    ],
-    { cwd: ROOT, env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'], detached: true },
-  );
-  let output = '';
-  const keep = (chunk: Buffer) => {
-    output = (output + chunk.toString()).slice(-MAX_LOG_CHARS);
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-
-  const url = `http://127.0.0.1:${port}`;
-  let stopped = false;
-  const stop = async () => {
-    if (stopped) return;
-    stopped = true;
-    await killGroup(child);
-    cleanup();
-  };
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  for (;;) {
-    if (child.exitCode !== null) {
-      await stop();
-      throw new Error(`wrangler dev exited ${child.exitCode} before answering:\n${output}`);
-    }
-    try {
-      await fetch(`${url}/__bench_ready`, { signal: AbortSignal.timeout(2_000) });
-      break;
-    } catch {
-      if (Date.now() > deadline) {
-        await stop();
-        throw new Error(`wrangler dev did not answer on ${url} within ${READY_TIMEOUT_MS} ms:\n${output}`);
-      }
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  }
-  return { url, log: () => output, stop };
+  return startWranglerDev({
+    persistTo,
+    config: configPath,
+    vars: options.vars,
+    logLevel: 'warn',
+    readyPath: '/__bench_ready',
+    readyTimeoutMs: READY_TIMEOUT_MS,
+    cleanup,
+  });
 }
