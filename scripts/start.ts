@@ -56,7 +56,11 @@ run(
   'seed demo data (idempotent)',
 );
 
-const devArgs = ['dev', ...(argValue('--port') === undefined ? ['--port', '8787'] : []), ...args];
+const port = argValue('--port') ?? '8787';
+// Referral links point at the demo landing page of *this* server, whatever port it runs on,
+// unless the caller configured REFERRAL_LINK_BASE themselves.
+const linkBase = args.some((a) => a.includes('REFERRAL_LINK_BASE')) ? [] : ['--var', `REFERRAL_LINK_BASE:http://localhost:${port}/demo/`];
+const devArgs = ['dev', ...(argValue('--port') === undefined ? ['--port', port] : []), ...linkBase, ...args];
 console.log(`\n> wrangler ${devArgs.join(' ')}`);
 const dev = spawn(process.execPath, [wrangler, ...devArgs], { cwd: root, env: childEnv, stdio: 'inherit' });
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
