@@ -7,20 +7,10 @@
  * Every load gets a fresh browser context (empty HTTP cache, as a first visit), and the
  * variants are interleaved per round so a noisy moment hits all of them.
  */
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from '../test/e2e/chromium.ts';
 import { BENCH_LOCAL_KEY, benchIp, expectStatus, tokenFor, type WorkerClient } from './http.ts';
 import { ratio, summarize, type Summary } from './stats.ts';
-
-export const CHROMIUM = '/usr/bin/chromium';
-export const CHROMIUM_FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--headless',
-];
 
 /**
  * Runs before any page script: watches every shadow root the page attaches and records
@@ -116,12 +106,7 @@ export async function measureBrowser(client: WorkerClient, options: { prefix: st
   await client.createCustomers([...cold, warmKey]);
   const warmToken = await tokenFor(warmKey);
 
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    // Playwright adds --headless (and --no-sandbox, as chromiumSandbox is off) itself.
-    args: CHROMIUM_FLAGS.filter((f) => f !== '--headless'),
-  });
+  const browser = await launchChromium();
   const samples = { widgetCold: [] as Load[], widgetWarm: [] as Load[], naive4: [] as Load[], naive3: [] as Load[] };
   try {
     const widgetUrl = async (key: string) => `${client.url}/bench/widget?token=${encodeURIComponent(await tokenFor(key))}`;

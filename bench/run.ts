@@ -19,9 +19,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 import { ROOT } from '../test/e2e/harness.ts';
-import { CHROMIUM, CHROMIUM_FLAGS, measureBrowser } from './browser.ts';
+import { launchChromium } from '../test/e2e/chromium.ts';
+import { measureBrowser } from './browser.ts';
 import { BENCH_LOCAL_KEY, BENCH_TOKEN_SECRET, WorkerClient } from './http.ts';
 import { measureLatency } from './latency.ts';
 import { rowsOf, type Results } from './report.ts';
@@ -101,7 +101,7 @@ function machine(chromiumVersion: string) {
 }
 
 async function chromiumVersion(): Promise<string> {
-  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS.filter((f) => f !== '--headless') });
+  const browser = await launchChromium();
   try {
     return browser.version();
   } finally {

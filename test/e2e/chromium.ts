@@ -1,7 +1,7 @@
 /**
- * How the tests and scripts/screenshots.ts start Debian's Chromium through playwright-core
- * (scripts/ensure-chromium.ts installs it when missing). No test-runner imports here, so
- * plain Node can load it too.
+ * How the tests, scripts/screenshots.ts and the bench start Debian's Chromium through
+ * playwright-core (scripts/ensure-chromium.ts installs it when missing). No test-runner
+ * imports here, so plain Node can load it too.
  */
 import { chromium, type Browser } from 'playwright-core';
 
