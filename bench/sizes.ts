@@ -6,8 +6,9 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { brotliCompressSync, constants } from 'node:zlib';
 import { build } from 'esbuild';
+import { BUDGETS, common, gzipSize } from '../scripts/build-config.ts';
 import { ROOT } from '../test/e2e/harness.ts';
 
 export interface SizeRow {
@@ -25,15 +26,12 @@ export interface SizesResult {
   floors: SizeRow[];
 }
 
-/** Gzip budgets of issue 4 (also in scripts/build.ts). */
-const BUDGETS: Record<string, number> = { 'widget.js': 15 * 1024, 'attribution.js': 1024 };
-
 function measure(file: string, bytes: Uint8Array): SizeRow {
   const budget = BUDGETS[file];
   return {
     file,
     raw: bytes.length,
-    gzip: gzipSync(bytes, { level: 9 }).length,
+    gzip: gzipSize(bytes),
     brotli: brotliCompressSync(bytes, {
       params: {
         [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY,
@@ -60,19 +58,11 @@ function floorEntry(signals: string): string {
   ].join('\n');
 }
 
-/** The esbuild options of scripts/build.ts for an IIFE (minified, es2020, browser, no legal comments). */
+/** Built as scripts/build.ts builds widget.js: its esbuild options, as an IIFE. */
 async function buildFloor(name: string, signals: string): Promise<SizeRow> {
   const result = await build({
+    ...common,
     stdin: { contents: floorEntry(signals), resolveDir: ROOT, loader: 'js', sourcefile: `${name}.js` },
-    bundle: true,
-    minify: true,
-    target: 'es2020',
-    platform: 'browser',
-    legalComments: 'none',
-    logLevel: 'warning',
-    absWorkingDir: ROOT,
-    jsx: 'automatic',
-    jsxImportSource: 'preact',
     format: 'iife',
     write: false,
   });

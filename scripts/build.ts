@@ -12,47 +12,12 @@
  * and exits 1 when widget.js or attribution.js is over its gzip budget.
  * `--no-demo` leaves the demo pages out (a production deployment has no use for them).
  */
-import { build, transform, type BuildOptions, type Plugin } from 'esbuild';
+import { build } from 'esbuild';
 import { cp, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
-import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
+import { join, relative } from 'node:path';
+import { BUDGETS, common, gzipSize, root } from './build-config.ts';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'dist/public');
-
-/** Gzip budgets in bytes (issue 4). */
-export const BUDGETS: Record<string, number> = { 'widget.js': 15 * 1024, 'attribution.js': 1024 };
-
-/** `import css from './x.css?inline'`: the stylesheet, minified, as a string. */
-const cssText: Plugin = {
-  name: 'css-inline',
-  setup(b) {
-    b.onResolve({ filter: /\.css\?inline$/ }, (args) => ({
-      path: resolve(args.resolveDir, args.path.replace(/\?inline$/, '')),
-      namespace: 'css-inline',
-    }));
-    b.onLoad({ filter: /.*/, namespace: 'css-inline' }, async (args) => {
-      const { code } = await transform(await readFile(args.path, 'utf8'), { loader: 'css', minify: true });
-      return { contents: `export default ${JSON.stringify(code.trim())}`, loader: 'js' };
-    });
-  },
-};
-
-const common: BuildOptions = {
-  bundle: true,
-  minify: true,
-  target: 'es2020',
-  platform: 'browser',
-  legalComments: 'none',
-  logLevel: 'warning',
-  absWorkingDir: root,
-  jsx: 'automatic',
-  jsxImportSource: 'preact',
-  plugins: [cssText],
-  // Plain assignments instead of esbuild's defineProperty helper for class fields.
-  tsconfigRaw: { compilerOptions: { useDefineForClassFields: false } },
-};
 
 async function bundle(): Promise<void> {
   // Empty the folder but keep it: a running `wrangler dev` watches it and loses track of a
@@ -114,7 +79,7 @@ async function report(): Promise<boolean> {
     const bytes = await readFile(path);
     const file = relative(out, path);
     const budget = BUDGETS[file];
-    sizes.push({ file, raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length, ...(budget ? { budget } : {}) });
+    sizes.push({ file, raw: bytes.length, gzip: gzipSize(bytes), ...(budget ? { budget } : {}) });
   }
   const width = Math.max(...sizes.map((s) => s.file.length));
   console.log(`${'file'.padEnd(width)}  ${'raw B'.padStart(8)}  ${'gzip B'.padStart(8)}  budget`);
