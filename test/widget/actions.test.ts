@@ -1,24 +1,11 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { ReferralItem, TransactionItem } from '../../shared/widget-api.ts';
 import { chunkLoads, failChunks } from './fake-chunks.ts';
-import { apiError, fakeNavigator, meApi, meFixture, mount, openDetails, paged, recordEvents, submit, type Handler, type Mounted } from './helpers.ts';
+import { apiError, fakeNavigator, meApi, meFixture, openDetails, paged, recordEvents, submit, widgetsPerTest, type Handler, type Mounted } from './helpers.ts';
 
 vi.mock('../../widget/app/chunks.ts', () => import('./fake-chunks.ts'));
 
-const mounted: Mounted[] = [];
-const widget = (...args: Parameters<typeof mount>) => {
-  const w = mount(...args);
-  mounted.push(w);
-  return w;
-};
-
-afterEach(() => {
-  for (const w of mounted.splice(0)) w.unmount();
-  document.body.innerHTML = '';
-  vi.unstubAllGlobals();
-  chunkLoads.length = 0;
-  failChunks.clear();
-});
+const { widget } = widgetsPerTest();
 
 describe('copy', () => {
   it('copies with the Clipboard API, announces "Link copied" and fires referral:copied', async () => {

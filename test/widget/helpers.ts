@@ -2,10 +2,11 @@
  * Shared helpers of the widget tests: a fake widget API behind a stubbed fetch, fixtures,
  * and a mount that returns handles on the shadow DOM.
  */
-import { expect, vi } from 'vitest';
+import { afterEach, expect, vi } from 'vitest';
 import type { MeResponse, Paged } from '../../shared/widget-api.ts';
 import { mountWidget } from '../../widget/app/mount.tsx';
 import type { MountOptions } from '../../widget/types.ts';
+import { chunkLoads, failChunks } from './fake-chunks.ts';
 
 export const API = 'https://api.test';
 export const BASE = 'https://cdn.test/widget.js';
@@ -118,6 +119,34 @@ export function handles(el: HTMLElement, unmount: () => void = () => {}): Mounte
     text: () => root.textContent ?? '',
   };
   return m;
+}
+
+export interface WidgetsPerTest {
+  /** Mounts like `mount()`; the widget is unmounted after the test. */
+  widget: (...args: Parameters<typeof mount>) => Mounted;
+  /** Hands a widget mounted some other way to the same after-test unmount. */
+  track: (w: Mounted) => Mounted;
+}
+
+/**
+ * For a test file: after each of its tests, unmounts every widget from `widget()`/`track()`,
+ * empties the body, restores stubbed globals and clears the fake chunks' log and failures,
+ * so no test sees another's widgets, fetch or chunks. Call at the file's top level.
+ */
+export function widgetsPerTest(): WidgetsPerTest {
+  const mounted: Mounted[] = [];
+  afterEach(() => {
+    for (const w of mounted.splice(0)) w.unmount();
+    document.body.innerHTML = '';
+    vi.unstubAllGlobals();
+    chunkLoads.length = 0;
+    failChunks.clear();
+  });
+  const track = (w: Mounted) => {
+    mounted.push(w);
+    return w;
+  };
+  return { widget: (...args) => track(mount(...args)), track };
 }
 
 /** The events of `types` dispatched on (or bubbling through) `target`, in order. */

@@ -1,27 +1,14 @@
 import fc from 'fast-check';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { optionsFrom } from '../../widget/app/config.ts';
 import { createFmt, LANGUAGES, pickLocale } from '../../widget/app/i18n.ts';
 import { en } from '../../widget/app/messages/en.ts';
 import { chunkLoads, failChunks } from './fake-chunks.ts';
-import { fakeNavigator, meApi, meFixture, mount, type Mounted } from './helpers.ts';
+import { fakeNavigator, meApi, meFixture, widgetsPerTest } from './helpers.ts';
 
 vi.mock('../../widget/app/chunks.ts', () => import('./fake-chunks.ts'));
 
-const mounted: Mounted[] = [];
-const widget = (...args: Parameters<typeof mount>) => {
-  const w = mount(...args);
-  mounted.push(w);
-  return w;
-};
-
-afterEach(() => {
-  for (const w of mounted.splice(0)) w.unmount();
-  document.body.innerHTML = '';
-  vi.unstubAllGlobals();
-  chunkLoads.length = 0;
-  failChunks.clear();
-});
+const { widget } = widgetsPerTest();
 
 describe('pickLocale', () => {
   it('takes the requested tag first, then the browser languages, then English', () => {

@@ -1,7 +1,7 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { mountWidget } from '../../widget/app/mount.tsx';
 import { defineElement } from '../../widget/element.ts';
-import { apiError, API, BASE, fakeNavigator, handles, meApi, meFixture, mount, recordEvents, stubFetch, type Mounted } from './helpers.ts';
+import { apiError, API, BASE, fakeNavigator, handles, meApi, meFixture, recordEvents, stubFetch, widgetsPerTest } from './helpers.ts';
 
 vi.mock('../../widget/app/chunks.ts', () => import('./fake-chunks.ts'));
 
@@ -9,18 +9,7 @@ vi.mock('../../widget/app/chunks.ts', () => import('./fake-chunks.ts'));
 declare const process: { cwd(): string; getBuiltinModule(id: 'node:fs'): { readFileSync(path: string, encoding: 'utf8'): string } };
 const readSource = (path: string) => process.getBuiltinModule('node:fs').readFileSync(`${process.cwd()}/${path}`, 'utf8');
 
-const mounted: Mounted[] = [];
-const widget = (...args: Parameters<typeof mount>) => {
-  const w = mount(...args);
-  mounted.push(w);
-  return w;
-};
-
-afterEach(() => {
-  for (const w of mounted.splice(0)) w.unmount();
-  document.body.innerHTML = '';
-  vi.unstubAllGlobals();
-});
+const { widget, track } = widgetsPerTest();
 
 describe('mount', () => {
   it('renders into an open shadow root with the stylesheet adopted', async () => {
@@ -57,7 +46,7 @@ describe('mount', () => {
     });
     const unmount = mountWidget(el, { token: 't', apiOrigin: API }, BASE);
     const w = handles(el, unmount);
-    mounted.push(w);
+    track(w);
     await w.find('link');
     expect(root.querySelectorAll('style')).toHaveLength(1);
     unmount();
@@ -239,7 +228,7 @@ describe('script tag (widget.js entry)', () => {
     expect(calls[0]!.url.href).toBe('https://refer.example/api/me');
     expect(calls[0]!.auth).toBe('Bearer tag-token');
     expect(typeof window.ReferralWidget?.mount).toBe('function');
-    mounted.push(handles(host, () => window.ReferralWidget!.mount(host, { token: 'x', apiOrigin: API })()));
+    track(handles(host, () => window.ReferralWidget!.mount(host, { token: 'x', apiOrigin: API })()));
   });
 
   it('mounts into data-target, with data-api-origin and data-token-url', async () => {

@@ -1,20 +1,9 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { apiError, meApi, meFixture, mount, recordEvents, stubFetch, type Mounted } from './helpers.ts';
+import { describe, expect, it, vi } from 'vitest';
+import { apiError, meApi, meFixture, recordEvents, stubFetch, widgetsPerTest } from './helpers.ts';
 
 vi.mock('../../widget/app/chunks.ts', () => import('./fake-chunks.ts'));
 
-const mounted: Mounted[] = [];
-const widget = (...args: Parameters<typeof mount>) => {
-  const w = mount(...args);
-  mounted.push(w);
-  return w;
-};
-
-afterEach(() => {
-  for (const w of mounted.splice(0)) w.unmount();
-  document.body.innerHTML = '';
-  vi.unstubAllGlobals();
-});
+const { widget } = widgetsPerTest();
 
 describe('first screen', () => {
   it('shows a loading skeleton, then the content of one GET /api/me', async () => {
