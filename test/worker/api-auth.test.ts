@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEV_TOKEN_SECRET } from '../../worker/config';
 import { AUDIENCE, PREVIOUS_SECRET, SECRET, api, seedCustomer, tokenFor, uniqueKey } from './helpers/api-client';
+import { CUSTOMER_ENDPOINTS } from './helpers/api-endpoints';
 import { b64url, craftToken, hmac, nowSeconds } from './helpers/api-tokens';
 
 let key: string;
@@ -178,15 +179,7 @@ describe('customer token: configuration', () => {
 
   it('does not ask for a token on the public click endpoint, and asks for one everywhere else', async () => {
     const anon = uniqueKey();
-    for (const [method, path] of [
-      ['GET', '/api/me'],
-      ['GET', '/api/me/referrals'],
-      ['GET', '/api/me/transactions'],
-      ['GET', '/api/me/balance'],
-      ['GET', '/api/me/stats'],
-      ['POST', '/api/me/invite'],
-      ['POST', '/api/signup'],
-    ] as const) {
+    for (const [method, path] of CUSTOMER_ENDPOINTS) {
       const res = await api(path, { method, body: method === 'POST' ? { email: `${anon}@example.com` } : undefined });
       expect(res.status, `${method} ${path}`).toBe(401);
     }

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { api, seedCustomer, tokenFor } from './helpers/api-client';
+import { ALL_ENDPOINTS } from './helpers/api-endpoints';
 
 let token = '';
 let key = '';
@@ -8,17 +9,6 @@ beforeAll(async () => {
   ({ key } = await seedCustomer());
   token = await tokenFor(key);
 });
-
-const ENDPOINTS = [
-  ['GET', '/api/me'],
-  ['GET', '/api/me/referrals'],
-  ['GET', '/api/me/transactions'],
-  ['GET', '/api/me/balance'],
-  ['GET', '/api/me/stats'],
-  ['POST', '/api/me/invite'],
-  ['POST', '/api/signup'],
-  ['POST', '/api/clicks'],
-] as const;
 
 /** Bodies from outside: any JSON, near-miss shapes, raw text and bytes, broken encodings. */
 const bodyArb = fc.oneof(
@@ -75,7 +65,7 @@ function expectEnvelopeIfError(res: { status: number; body: unknown }, context: 
 }
 
 describe('fuzzed input never gives a 500', () => {
-  for (const [method, path] of ENDPOINTS) {
+  for (const [method, path] of ALL_ENDPOINTS) {
     it(`${method} ${path}: fuzzed ${method === 'POST' ? 'bodies and content types' : 'query strings'}`, async () => {
       await fc.assert(
         fc.asyncProperty(bodyArb, contentTypeArb, queryArb, fc.boolean(), async (body, contentType, query, withToken) => {
@@ -117,7 +107,7 @@ describe('fuzzed input never gives a 500', () => {
           'X-Request-Id': fc.string({ maxLength: 300 }),
           'CF-Connecting-IP': fc.oneof(fc.ipV4(), fc.ipV6(), fc.string()),
         }),
-        fc.constantFrom(...ENDPOINTS),
+        fc.constantFrom(...ALL_ENDPOINTS),
         async (headers, [method, path]) => {
           const safe = Object.fromEntries(Object.entries(headers).filter(([, v]) => /^[\t\x20-\x7e]*$/.test(v)).map(([k, v]) => [k, v.trim()]));
           const res = await api(path, { method, raw: method === 'POST' ? '{}' : undefined, headers: safe });

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SECRET, api, seedCustomer, tokenFor, uniqueKey, upstream } from './helpers/api-client';
+import { CUSTOMER_ENDPOINTS } from './helpers/api-endpoints';
 import { b64url, craftToken, nowSeconds } from './helpers/api-tokens';
 
 /** A customer with data that is recognisably theirs wherever it shows up. */
@@ -31,16 +32,6 @@ beforeAll(async () => {
   }
 });
 
-const ENDPOINTS = [
-  ['GET', '/api/me'],
-  ['GET', '/api/me/referrals'],
-  ['GET', '/api/me/transactions'],
-  ['GET', '/api/me/balance'],
-  ['GET', '/api/me/stats'],
-  ['POST', '/api/me/invite'],
-  ['POST', '/api/signup'],
-] as const;
-
 function othersMarkers(self: number): string[] {
   return pool.filter((_, i) => i !== self).flatMap((c) => c.markers);
 }
@@ -64,7 +55,7 @@ describe('cross-customer access', () => {
       fc.asyncProperty(
         fc.nat({ max: POOL_SIZE - 1 }),
         fc.nat({ max: POOL_SIZE - 1 }),
-        fc.constantFrom(...ENDPOINTS),
+        fc.constantFrom(...CUSTOMER_ENDPOINTS),
         fc.constantFrom('query', 'header', 'cookie', 'body', 'path'),
         async (self, target, [method, path], vector) => {
           const victim = pool[target]!.key;

@@ -3,6 +3,7 @@ import { env } from 'cloudflare:workers';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { app } from '../../worker/index';
 import { api, exhausted, seedCustomer, tokenFor, uniqueKey, unlimited } from './helpers/api-client';
+import { ALL_ENDPOINTS } from './helpers/api-endpoints';
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -190,16 +191,7 @@ describe('rate limits', () => {
 
   it('answers 429 rate_limited with Retry-After on every endpoint when the IP is over its limit', async () => {
     const token = await tokenFor((await seedCustomer()).key);
-    for (const [method, path] of [
-      ['GET', '/api/me'],
-      ['GET', '/api/me/referrals'],
-      ['GET', '/api/me/transactions'],
-      ['GET', '/api/me/balance'],
-      ['GET', '/api/me/stats'],
-      ['POST', '/api/me/invite'],
-      ['POST', '/api/signup'],
-      ['POST', '/api/clicks'],
-    ] as const) {
+    for (const [method, path] of ALL_ENDPOINTS) {
       const res = await api(path, { method, token, body: method === 'POST' ? {} : undefined, env: { RL_IP: exhausted } });
       expect(res.status, path).toBe(429);
       expect(res.body.error).toMatchObject({ code: 'rate_limited', retry_after: 60 });
