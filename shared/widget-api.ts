@@ -13,8 +13,20 @@ export interface ApiErrorBody {
     fields?: Record<string, string[]>;
     /** Seconds until a rate-limited request may be retried (also in `Retry-After`). */
     retry_after?: number;
+    /** Why a customer token was refused (401 only): machine-readable, also in the worker's log. */
+    reason?: TokenRefusal;
   };
 }
+
+/** Why a customer token was refused. `token_expired` is also the error code, so the widget renews. */
+export type TokenRefusal =
+  | 'missing'
+  | 'malformed'
+  | 'bad_signature'
+  | 'bad_audience'
+  | 'token_expired'
+  | 'token_too_long_lived'
+  | 'not_yet_valid';
 
 export type ApiErrorCode =
   | 'bad_request'
@@ -33,7 +45,17 @@ export type ApiErrorCode =
   | 'upstream_unavailable'
   | 'upstream_timeout'
   | 'not_configured'
-  | 'internal_error';
+  | 'internal_error'
+  /** `GET /api/me` (and the other /api/me routes) for a customer who has not joined the program: show the invitation to join. */
+  | 'not_enrolled'
+  /** A write (invite, enrol, clicks for their link) by a customer whose referral account is archived. */
+  | 'customer_archived'
+  /** The daily invitation cap is reached; `retry_after` says when the day rolls over. */
+  | 'invite_limit'
+  /** `POST /api/signup` for an account older than the attribution window. */
+  | 'attribution_window_closed'
+  /** An /api call from a browser origin that is not in ALLOWED_ORIGINS (the message names the origin). */
+  | 'origin_not_allowed';
 
 export interface MoneyAmount {
   amount: number;
@@ -42,18 +64,56 @@ export interface MoneyAmount {
   is_currency: boolean;
 }
 
+/** `active`, or `archived` (Partnero status `deleted`, restorable): the widget shows a calm "paused" state. */
+export type CustomerState = 'active' | 'archived';
+
+/** One of the customer's referral links (Partnero referral-link objects, reduced). */
+export interface ReferralLink {
+  /** The key the link carries (`?ref=KEY` / `/r/KEY`). */
+  key: string;
+  url: string;
+  /** Exactly one link is the default; the widget shows it first. */
+  default: boolean;
+}
+
+/** A reward as the program defines it, for the offer headline. */
+export type Reward =
+  | { kind: 'percent'; value: number }
+  | { kind: 'fixed'; value: number; currency: string };
+
+/** What the program offers, from the worker's configuration (null fields: the widget's generic text). */
+export interface ProgramOffer {
+  /** Free text set by the host (OFFER_HEADLINE): wins over the rewards when set. */
+  headline: string | null;
+  /** What the customer earns when a referred friend buys. */
+  referrer_reward: Reward | null;
+  /** What the referred friend gets. */
+  friend_reward: Reward | null;
+}
+
+/** How many invitations the customer may still send today. */
+export interface InviteAllowance {
+  per_day: number;
+  remaining_today: number;
+}
+
 /** `GET /api/me`: the whole first screen. */
 export interface MeResponse {
   customer: {
     key: string;
     name: string | null;
     email: string | null;
-    status: string;
+    status: CustomerState;
   };
+  /** The default link's URL (null when the program gave none). */
   referral_link: string | null;
-  referral_links: string[];
+  /** Every link of the customer, the default one first. */
+  referral_links: ReferralLink[];
   stats: MeStats;
   balance: MoneyAmount[];
+  offer: ProgramOffer;
+  /** Null when the customer cannot invite (archived) or invitations are off. */
+  invites: InviteAllowance | null;
   /** True when upstream failed and cached data was served instead. */
   stale: boolean;
   /** ISO 8601 time the data was fetched from upstream. */
@@ -80,13 +140,18 @@ export interface Paged<T> {
   last_page: number;
 }
 
+/** How far a referred friend got: signed up, bought something, earned the referrer a reward. */
+export type ReferralStage = 'signed_up' | 'purchased' | 'rewarded';
+
 /** One referred friend, with personal data reduced. */
 export interface ReferralItem {
   /** First name and initial of the surname ("Jane D."), or null. */
   name: string | null;
   /** Masked email ("j***@example.com"), or null. */
   email: string | null;
-  status: string;
+  /** `active` or `archived`. */
+  status: CustomerState;
+  stage: ReferralStage;
   created_at: string;
 }
 
@@ -106,10 +171,26 @@ export interface InviteRequest {
   email: string;
   name?: string;
 }
+/**
+ * 201 when sent now; 200 with `already_invited: true` (nothing sent) when this customer
+ * invited the same address in the last 30 days. Over the daily cap: 429 `invite_limit`.
+ */
 export interface InviteResponse {
   invited: true;
   email: string;
+  already_invited: boolean;
+  remaining_today: number;
 }
+
+/**
+ * `POST /api/enrol`: the token's customer joins the program (idempotent). The referral
+ * cookie (or `referral_key`) is honoured within the attribution window, ignored after it.
+ * Answers like signup: 201 created, 200 existing, 202 queued.
+ */
+export interface EnrolRequest {
+  referral_key?: string;
+}
+export type EnrolResponse = SignupResponse;
 
 /** `POST /api/signup`: attribute the token's customer to a referrer. */
 export interface SignupRequest {

@@ -5,7 +5,7 @@
  */
 import type { Locator, Route } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import type { MeResponse, Paged, ReferralItem } from '../../shared/widget-api';
+import type { CustomerState, MeResponse, Paged, ReferralItem, ReferralStage } from '../../shared/widget-api';
 import { createCustomer, purchase, uniqueKey } from './api';
 import { useE2E, type Tab } from './browser';
 
@@ -63,9 +63,11 @@ describe('hostile values served as the API (routed)', () => {
     return {
       customer: { key: 'alice', name: IMG, email: 'alice@example.com', status: 'active' },
       referral_link: link,
-      referral_links: [link],
+      referral_links: [{ key: 'alice', url: link, default: true }],
       stats: { clicks: 3, referrals: 1, active_referrals: 1 },
       balance: [{ amount: 5, currency: '<img src=x onerror=alert(4)>', is_currency: false }],
+      offer: { headline: IMG, referrer_reward: null, friend_reward: null },
+      invites: { per_day: 20, remaining_today: 20 },
       stale: false,
       fetched_at: new Date().toISOString(),
     };
@@ -123,7 +125,9 @@ describe('hostile values served as the API (routed)', () => {
     const referral: ReferralItem = {
       name: IMG,
       email: '"><svg onload=alert(1)>',
-      status: '<b onmouseover=alert(1)>active</b>',
+      // Never sent by the API; the widget must still render whatever arrives as text.
+      status: '<b onmouseover=alert(1)>active</b>' as CustomerState,
+      stage: '<i>rewarded</i>' as ReferralStage,
       created_at: 'javascript:alert(1)',
     };
     const page: Paged<ReferralItem> = { items: [referral], page: 1, per_page: 10, total: 1, last_page: 1 };

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { ReferralItem, TransactionItem } from '../../shared/widget-api.ts';
+import type { CustomerState, ReferralItem, ReferralStage, TransactionItem } from '../../shared/widget-api.ts';
 import { chunkLoads, failChunks } from './fake-chunks.ts';
 import { apiError, fakeNavigator, meApi, meFixture, openDetails, paged, recordEvents, submit, widgetsPerTest, type Handler, type Mounted } from './helpers.ts';
 
@@ -234,7 +234,7 @@ describe('invite', () => {
 });
 
 describe('lists', () => {
-  const referral = (i: number): ReferralItem => ({ name: `Friend ${i}.`, email: `f${i}***@example.com`, status: i % 2 ? 'active' : 'deleted', created_at: '2025-05-02T10:00:00Z' });
+  const referral = (i: number): ReferralItem => ({ name: `Friend ${i}.`, email: `f${i}***@example.com`, status: i % 2 ? 'active' : 'archived', stage: 'signed_up', created_at: '2025-05-02T10:00:00Z' });
 
   it('loads referrals when opened, with masked data, status badges and pagination', async () => {
     const calls = meApi(meFixture({ stats: { clicks: 1, referrals: 12, active_referrals: 6 } }), {
@@ -258,7 +258,7 @@ describe('lists', () => {
     ]);
     const first = section.querySelector('tbody tr')!;
     expect([...first.querySelectorAll('td')].map((td) => td.textContent)).toEqual(['Friend 1.', 'f1***@example.com', 'Active', 'May 2, 2025']);
-    expect(section.querySelector('[data-s="deleted"]')!.textContent).toBe('Removed');
+    expect(section.querySelector('[data-s="archived"]')!.textContent).toBe('Removed');
     expect(section.textContent).toContain('Page 1 of 2');
     expect(w.byTestId('prev')!.getAttribute('aria-disabled')).toBe('true');
 
@@ -339,8 +339,10 @@ describe('balance', () => {
 describe('safety', () => {
   it('renders hostile API strings as text: no element is created from them', async () => {
     const evil = '<img src=x onerror="window.__pwned=1">';
-    meApi(meFixture({ customer: { key: 'k', name: evil, email: evil, status: evil } }), {
-      '/api/me/referrals': () => ({ body: paged([{ name: evil, email: evil, status: evil, created_at: evil }]) }),
+    // The API never sends these statuses; the widget must still render whatever arrives as text.
+    const evilState = evil as CustomerState;
+    meApi(meFixture({ customer: { key: 'k', name: evil, email: evil, status: evilState } }), {
+      '/api/me/referrals': () => ({ body: paged([{ name: evil, email: evil, status: evilState, stage: evil as ReferralStage, created_at: evil }]) }),
       '/api/me/transactions': () => ({ body: paged([{ amount: 1, currency: 'USD', action: evil, reward: { amount: 1, currency: evil, is_currency: false }, customer_name: evil, created_at: evil }]) }),
     });
     const w = widget();

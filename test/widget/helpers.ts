@@ -59,7 +59,9 @@ export function meFixture(overrides: Partial<MeResponse> = {}): MeResponse {
   return {
     customer: { key: 'alice', name: 'Alice', email: 'alice@example.com', status: 'active' },
     referral_link: 'https://shop.example/?ref=alice',
-    referral_links: ['https://shop.example/?ref=alice'],
+    referral_links: [{ key: 'alice', url: 'https://shop.example/?ref=alice', default: true }],
+    offer: { headline: null, referrer_reward: null, friend_reward: null },
+    invites: { per_day: 20, remaining_today: 20 },
     stats: { clicks: 5, referrals: 2, active_referrals: 1 },
     balance: [{ amount: 26.55, currency: 'USD', is_currency: true }],
     stale: false,

@@ -22,7 +22,7 @@ describe('POST /api/me/invite', () => {
     const friend = `${uniqueKey('friend')}@example.net`;
     const res = await api('/api/me/invite', { token: await tokenFor(key), body: { email: `  ${friend}  `, name: 'Bob' } });
     expect(res.status).toBe(201);
-    expect(res.body).toEqual({ invited: true, email: friend });
+    expect(res.body).toMatchObject({ invited: true, email: friend, already_invited: false });
     const rows = await invitesTo(friend);
     expect(rows).toHaveLength(1);
     expect(rows[0]?.name).toBe('Bob');

@@ -56,7 +56,7 @@ describe('GET /api/me/referrals', () => {
     expect(first.body).toMatchObject({ page: 1, per_page: 2, total: 3, last_page: 2 });
     expect(first.body.items).toHaveLength(2);
     for (const item of first.body.items) {
-      expect(item).toEqual({ name: expect.stringMatching(/^Friend\d L\.$/), email: 'f***@example.org', status: 'active', created_at: expect.any(String) });
+      expect(item).toEqual({ name: expect.stringMatching(/^Friend\d L\.$/), email: 'f***@example.org', status: 'active', stage: 'signed_up', created_at: expect.any(String) });
     }
     expect(first.text).not.toContain('Lastname');
     expect(first.text).not.toContain(key);
@@ -65,12 +65,12 @@ describe('GET /api/me/referrals', () => {
     expect(second.body.page).toBe(2);
   });
 
-  it('shows an archived friend with status deleted', async () => {
+  it('shows an archived friend (Partnero status deleted) as archived', async () => {
     const { key } = await seedCustomer();
     const { key: friend } = await seedCustomer({ referrer: key });
     await upstream().archiveCustomer(friend);
     const res = await api('/api/me/referrals', { token: await tokenFor(key) });
-    expect(res.body.items.map((i: { status: string }) => i.status)).toEqual(['deleted']);
+    expect(res.body.items.map((i: { status: string }) => i.status)).toEqual(['archived']);
   });
 
   it('answers an empty page for a customer with no referrals', async () => {

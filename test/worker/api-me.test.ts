@@ -16,9 +16,11 @@ describe('GET /api/me', () => {
     expect(res.body).toEqual({
       customer: { key, name: 'Alice', email: 'alice.first@example.com', status: 'active' },
       referral_link: expect.stringContaining(`ref=${key}`),
-      referral_links: [expect.stringContaining(`ref=${key}`)],
+      referral_links: [{ key, url: expect.stringContaining(`ref=${key}`), default: true }],
       stats: { clicks: 0, referrals: 1, active_referrals: 1 },
       balance: [{ amount: 12.5, currency: 'USD', is_currency: true }],
+      offer: { headline: null, referrer_reward: null, friend_reward: null },
+      invites: null,
       stale: false,
       fetched_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
     });

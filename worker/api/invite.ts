@@ -55,6 +55,7 @@ export const invite = new Hono<AppEnv>().post('/', async (c) => {
     }
     rethrowUpstream(err);
   }
-  const body: InviteResponse = { invited: true, email: input.email };
+  // Interim: the daily cap and per-recipient dedupe (issue 14) replace this with counted values.
+  const body: InviteResponse = { invited: true, email: input.email, already_invited: false, remaining_today: Number.MAX_SAFE_INTEGER };
   return c.json(body, 201);
 });

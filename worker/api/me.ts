@@ -6,7 +6,7 @@ import type { PartneroClient } from '../partnero/types';
 import { executionCtx, upstreamFor } from './client';
 import { PartneroError } from '../partnero/types';
 import { isUpstreamNotFound, rethrowUpstream } from './errors';
-import { toBalance, toStats } from './present';
+import { toBalance, toCustomerState, toReferralLinks, toStats } from './present';
 
 /** The first screen from upstream: customer, stats and balance fetched in parallel. */
 export async function fetchMeData(client: PartneroClient, customerKey: string): Promise<MeData> {
@@ -15,19 +15,20 @@ export async function fetchMeData(client: PartneroClient, customerKey: string): 
     client.getCustomerStats(customerKey),
     client.getCustomerBalance(customerKey),
   ]);
-  const links = Array.isArray(customer.referral_links) ? customer.referral_links.filter((l): l is string => typeof l === 'string') : [];
-  const link = typeof customer.referral_link === 'string' && customer.referral_link ? customer.referral_link : (links[0] ?? null);
+  const links = toReferralLinks(customer, customerKey);
   return {
     customer: {
       key: customerKey,
       name: typeof customer.name === 'string' ? customer.name : null,
       email: typeof customer.email === 'string' ? customer.email : null,
-      status: typeof customer.status === 'string' ? customer.status : 'active',
+      status: toCustomerState(customer.status),
     },
-    referral_link: link,
-    referral_links: links.length > 0 ? links : link ? [link] : [],
+    referral_link: links[0]?.url ?? null,
+    referral_links: links,
     stats: toStats(stats, customer),
     balance: toBalance(balance),
+    offer: { headline: null, referrer_reward: null, friend_reward: null },
+    invites: null,
   };
 }
 

@@ -3,7 +3,7 @@
  * (Partnero publishes no strict schema), so every field is checked, never cast.
  */
 import type { BalanceEntry, Customer, CustomerBalance, CustomerRef, CustomerStats, ListEnvelope, Transaction } from '../../shared/partnero';
-import type { MeStats, MoneyAmount, Paged, ReferralItem, TransactionItem } from '../../shared/widget-api';
+import type { CustomerState, MeStats, MoneyAmount, Paged, ReferralItem, ReferralLink, TransactionItem } from '../../shared/widget-api';
 
 function str(value: unknown): string | null {
   return typeof value === 'string' && value.trim().length > 0 ? value.trim() : null;
@@ -68,12 +68,42 @@ export function toStats(stats: CustomerStats, customer?: Customer): MeStats {
   };
 }
 
+/** Partnero's `deleted` is an archived (restorable) customer; anything else is active. */
+export function toCustomerState(status: unknown): CustomerState {
+  return status === 'deleted' || status === 'archived' ? 'archived' : 'active';
+}
+
+/** The key a referral link carries in `?ref=` (or its last `/r/KEY` segment), else null. */
+function linkKey(url: string): string | null {
+  try {
+    const parsed = new URL(url);
+    const ref = parsed.searchParams.get('ref');
+    if (ref) return ref;
+    const match = /\/r\/([^/?#]+)\/?$/.exec(parsed.pathname);
+    return match?.[1] ? decodeURIComponent(match[1]) : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The customer's referral links as objects, the default first: Partnero's customer object
+ * carries them as URLs (`referral_link` is the default), each naming its key in `?ref=`.
+ */
+export function toReferralLinks(customer: Customer, customerKey: string): ReferralLink[] {
+  const urls = Array.isArray(customer.referral_links) ? customer.referral_links.filter((l): l is string => typeof l === 'string' && l !== '') : [];
+  const fallback = str(customer.referral_link) ?? urls[0] ?? null;
+  const ordered = fallback ? [fallback, ...urls.filter((u) => u !== fallback)] : urls;
+  return ordered.map((url, i) => ({ key: linkKey(url) ?? customerKey, url, default: i === 0 }));
+}
+
 /** A referred friend, reduced: masked email, short name, status, date. */
 export function toReferralItem(customer: Customer): ReferralItem {
   return {
     name: shortName(customer.name, customer.surname),
     email: maskEmail(customer.email),
-    status: str(customer.status) ?? 'active',
+    status: toCustomerState(customer.status),
+    stage: 'signed_up',
     created_at: str(customer.created_at) ?? '',
   };
 }

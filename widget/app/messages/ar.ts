@@ -55,6 +55,6 @@ const ar: Messages = {
   signedOut: 'لقد سجّلت الخروج. سجّل الدخول مرة أخرى لرؤية مكافآتك.',
   st_active: 'نشط',
   st_pending: 'قيد الانتظار',
-  st_deleted: 'محذوف',
+  st_archived: 'محذوف',
 };
 export default ar;

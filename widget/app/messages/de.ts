@@ -51,6 +51,6 @@ const de: Messages = {
   signedOut: 'Du bist abgemeldet. Melde dich erneut an, um deine Prämien zu sehen.',
   st_active: 'Aktiv',
   st_pending: 'Ausstehend',
-  st_deleted: 'Entfernt',
+  st_archived: 'Entfernt',
 };
 export default de;

@@ -53,7 +53,7 @@ export const en = {
   signedOut: 'You are signed out. Sign in again to see your referral rewards.',
   st_active: 'Active',
   st_pending: 'Pending',
-  st_deleted: 'Removed',
+  st_archived: 'Removed',
 };
 
 /** Every text of the widget, by key. */

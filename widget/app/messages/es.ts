@@ -51,6 +51,6 @@ const es: Messages = {
   signedOut: 'Has cerrado sesión. Vuelve a iniciarla para ver tus recompensas.',
   st_active: 'Activo',
   st_pending: 'Pendiente',
-  st_deleted: 'Eliminado',
+  st_archived: 'Eliminado',
 };
 export default es;

@@ -51,6 +51,6 @@ const fr: Messages = {
   signedOut: 'Vous êtes déconnecté. Reconnectez-vous pour voir vos récompenses.',
   st_active: 'Actif',
   st_pending: 'En attente',
-  st_deleted: 'Supprimé',
+  st_archived: 'Supprimé',
 };
 export default fr;
