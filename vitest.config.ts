@@ -3,10 +3,10 @@ import { defineConfig } from 'vitest/config';
 
 /**
  * Three projects: `worker` (and the Partnero contract suite) runs inside workerd with the
- * real bindings from wrangler.toml; `widget` runs the Preact widget in happy-dom;
+ * real bindings of the dev composition (wrangler.dev.toml); `widget` runs the Preact widget in happy-dom;
  * `e2e` drives Debian's Chromium against `wrangler dev`.
  */
-const migrations = await readD1Migrations('migrations');
+const migrations = await readD1Migrations('worker/dev/local-partnero/migrations');
 
 export default defineConfig({
   test: {
@@ -16,7 +16,7 @@ export default defineConfig({
       {
         plugins: [
           cloudflareTest({
-            wrangler: { configPath: './wrangler.toml' },
+            wrangler: { configPath: './wrangler.dev.toml' },
             miniflare: {
               bindings: {
                 TEST_MIGRATIONS: migrations,

@@ -2,8 +2,8 @@
  * Starts the workers the bench measures, each a real `wrangler dev` on a free 127.0.0.1 port
  * with its own fresh state, started by test/e2e/wrangler-process.ts as the e2e harness's are.
  *
- * Unlike test/e2e/harness.ts (which runs the project's wrangler.toml as is), the bench
- * writes a copy of wrangler.toml into a temporary directory with absolute paths, so that
+ * Unlike test/e2e/harness.ts (which runs the project's wrangler.dev.toml as is), the bench
+ * writes a copy of wrangler.dev.toml into a temporary directory with absolute paths, so that
  *  - the static assets come from a private copy of dist/public plus the bench pages
  *    (a concurrent `npm run build` elsewhere cannot pull files from under a measurement);
  *  - a variant without the [[ratelimits]] bindings can run (the worker lets requests
@@ -12,7 +12,7 @@
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, runWrangler, startWranglerDev, type DevProcess } from '../test/e2e/wrangler-process.ts';
+import { DEV_CONFIG, ROOT, runWrangler, startWranglerDev, type DevProcess } from '../test/e2e/wrangler-process.ts';
 
 const READY_TIMEOUT_MS = 120_000;
 
@@ -30,10 +30,10 @@ function setLine(toml: string, key: string, value: string): string {
  * top-level [[ratelimits]] blocks (the production environment's are left alone).
  */
 export function benchConfig(assetsDir: string, rateLimits: boolean): string {
-  let toml = readFileSync(join(ROOT, 'wrangler.toml'), 'utf8');
-  toml = setLine(toml, 'main', join(ROOT, 'worker', 'index.ts'));
+  let toml = readFileSync(DEV_CONFIG, 'utf8');
+  toml = setLine(toml, 'main', join(ROOT, 'worker', 'dev', 'index.ts'));
   toml = setLine(toml, 'directory', assetsDir);
-  toml = setLine(toml, 'migrations_dir', join(ROOT, 'migrations'));
+  toml = setLine(toml, 'migrations_dir', join(ROOT, 'worker', 'dev', 'local-partnero', 'migrations'));
   if (!rateLimits) {
     const before = toml;
     toml = toml.replace(/^\[\[ratelimits\]\]\n(?:[^\n[].*\n)*/gm, '');
@@ -42,10 +42,10 @@ export function benchConfig(assetsDir: string, rateLimits: boolean): string {
   return toml;
 }
 
-/** A private copy of dist/public with the bench pages under /bench/. */
+/** A private copy of dist/dev with the bench pages under /bench/. */
 export function assetsCopy(): { dir: string; remove(): void } {
   const dir = mkdtempSync(join(tmpdir(), 'referral-bench-assets-'));
-  cpSync(join(ROOT, 'dist', 'public'), dir, { recursive: true });
+  cpSync(join(ROOT, 'dist', 'dev'), dir, { recursive: true });
   mkdirSync(join(dir, 'bench'), { recursive: true });
   cpSync(join(ROOT, 'bench', 'pages'), join(dir, 'bench'), { recursive: true });
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
@@ -67,7 +67,7 @@ export async function startBenchWorker(options: StartOptions): Promise<BenchWork
   const persistTo = join(dir, 'state');
   const cleanup = () => rmSync(dir, { recursive: true, force: true });
   try {
-    if (options.migrate) await runWrangler(['d1', 'migrations', 'apply', 'DB', '--local', '--config', configPath, '--persist-to', persistTo]);
+    if (options.migrate) await runWrangler(['d1', 'migrations', 'apply', 'LOCAL_DB', '--local', '--config', configPath, '--persist-to', persistTo]);
   } catch (error) {
     cleanup();
     throw error;

@@ -1,16 +1,17 @@
 /**
- * `npm run build`: the browser bundles and the demo host pages, into dist/public/ (served
- * as static assets by the worker, see wrangler.toml [assets]).
+ * `npm run build`: the browser bundles into dist/public/, the static assets of the
+ * production worker (wrangler.toml [assets]); and dist/dev/, the same bundles plus the demo
+ * host pages, the assets of the dev composition (wrangler.dev.toml). The demo pages never
+ * reach dist/public, so no deployment can ship them.
  *
  *   widget.js       IIFE for the script tag (also defines <referral-widget>)
  *   widget.esm.js   ES module exporting `mount`
  *   chunks/*.js     lazily imported ES modules: the QR code and every language but English
  *   attribution.js  the landing-page script
- *   demo/           the fake host site
+ *   dist/dev/demo/  the fake host site (dev composition only)
  *
  * Prints each output's raw and gzip size (zlib level 9, exact bytes), writes sizes.json,
  * and exits 1 when widget.js or attribution.js is over its gzip budget.
- * `--no-demo` leaves the demo pages out (a production deployment has no use for them).
  */
 import { build } from 'esbuild';
 import { cp, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
@@ -18,12 +19,19 @@ import { join, relative } from 'node:path';
 import { BUDGETS, common, gzipSize, root } from './build-config.ts';
 
 const out = join(root, 'dist/public');
+const devOut = join(root, 'dist/dev');
+
+/**
+ * Empties a folder but keeps it: a running `wrangler dev` watches it and loses track of a
+ * folder that is deleted and created again.
+ */
+async function emptyDir(dir: string): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  await Promise.all((await readdir(dir)).map((name) => rm(join(dir, name), { recursive: true, force: true })));
+}
 
 async function bundle(): Promise<void> {
-  // Empty the folder but keep it: a running `wrangler dev` watches it and loses track of a
-  // folder that is deleted and created again.
-  await mkdir(out, { recursive: true });
-  await Promise.all((await readdir(out)).map((name) => rm(join(out, name), { recursive: true, force: true })));
+  await emptyDir(out);
   const locales = (await readdir(join(root, 'widget/app/messages')))
     .filter((f) => f.endsWith('.ts') && f != 'en.ts')
     .map((f) => f.slice(0, -3));
@@ -46,12 +54,13 @@ async function bundle(): Promise<void> {
   // Chunks are loaded with import(), which is a CORS request when the widget runs on
   // another origin than its script: let any page import them.
   await writeFile(join(out, '_headers'), '/chunks/*\n  Access-Control-Allow-Origin: *\n');
-  if (!process.argv.includes('--no-demo')) await copyDemo();
 }
 
-/** demo/*.html and any assets, except the seed (it is SQL for the local API, not a page). */
-async function copyDemo(): Promise<void> {
-  await cp(join(root, 'demo'), join(out, 'demo'), {
+/** dist/dev: the production assets plus demo/*.html and its assets (not the seed SQL). */
+async function devAssets(): Promise<void> {
+  await emptyDir(devOut);
+  await cp(out, devOut, { recursive: true });
+  await cp(join(root, 'demo'), join(devOut, 'demo'), {
     recursive: true,
     filter: (src) => !/\.(sql|ts|md)$/.test(src),
   });
@@ -95,7 +104,9 @@ async function report(): Promise<boolean> {
 }
 
 await bundle();
-if (!(await report())) {
+const ok = await report();
+await devAssets();
+if (!ok) {
   console.error('build: over the gzip budget (see above)');
   process.exit(1);
 }

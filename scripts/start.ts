@@ -15,6 +15,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const wrangler = join(root, 'node_modules', 'wrangler', 'bin', 'wrangler.js');
 const childEnv = { ...process.env, WRANGLER_SEND_METRICS: 'false' };
 const args = process.argv.slice(2);
+/** The dev composition: the product plus the local Partnero API, the demo and a dev token secret. */
+const config = ['--config', 'wrangler.dev.toml'];
 
 /** The value of `--name value` or `--name=value` among the forwarded arguments. */
 function argValue(name: string): string | undefined {
@@ -43,16 +45,16 @@ if (!existsSync(wrangler)) {
 if (existsSync(join(root, 'scripts', 'build.ts'))) {
   run(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['run', 'build'], 'npm run build');
 }
-// wrangler.toml's [assets] directory must exist even before anything is built.
-mkdirSync(join(root, 'dist', 'public'), { recursive: true });
+// wrangler.dev.toml's [assets] directory must exist even before anything is built.
+mkdirSync(join(root, 'dist', 'dev'), { recursive: true });
 
 // The D1 commands must use the same local state as `wrangler dev` will.
 const persistTo = argValue('--persist-to');
 const persist = persistTo ? ['--persist-to', persistTo] : [];
-run(process.execPath, [wrangler, 'd1', 'migrations', 'apply', 'DB', '--local', ...persist], 'apply D1 migrations (local)');
+run(process.execPath, [wrangler, 'd1', 'migrations', 'apply', 'LOCAL_DB', '--local', ...config, ...persist], 'apply D1 migrations (local)');
 run(
   process.execPath,
-  [wrangler, 'd1', 'execute', 'DB', '--local', '--file', join('demo', 'seed.sql'), ...persist],
+  [wrangler, 'd1', 'execute', 'LOCAL_DB', '--local', ...config, '--file', join('demo', 'seed.sql'), ...persist],
   'seed demo data (idempotent)',
 );
 
@@ -60,7 +62,7 @@ const port = argValue('--port') ?? '8787';
 // Referral links point at the demo landing page of *this* server, whatever port it runs on,
 // unless the caller configured REFERRAL_LINK_BASE themselves.
 const linkBase = args.some((a) => a.includes('REFERRAL_LINK_BASE')) ? [] : ['--var', `REFERRAL_LINK_BASE:http://localhost:${port}/demo/`];
-const devArgs = ['dev', ...(argValue('--port') === undefined ? ['--port', port] : []), ...linkBase, ...args];
+const devArgs = ['dev', ...config, ...(argValue('--port') === undefined ? ['--port', port] : []), ...linkBase, ...args];
 console.log(`\n> wrangler ${devArgs.join(' ')}`);
 const dev = spawn(process.execPath, [wrangler, ...devArgs], { cwd: root, env: childEnv, stdio: 'inherit' });
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {

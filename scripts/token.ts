@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { CUSTOMER_KEY_PATTERN } from '../shared/partnero.ts';
 import { mintCustomerToken } from '../shared/token.ts';
-import { DEV_TOKEN_SECRET } from '../worker/dev-secret.ts';
+import { DEV_TOKEN_SECRET } from '../worker/dev/dev-secret.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 

@@ -1,4 +1,4 @@
-import { DEV_TOKEN_SECRET } from './dev-secret';
+import { DEV_TOKEN_SECRET } from './dev/dev-secret';
 import type { Env } from './env';
 
 export { DEV_TOKEN_SECRET };

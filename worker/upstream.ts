@@ -1,6 +1,6 @@
 import type { ExecutionContext } from 'hono';
 import type { Env } from './env';
-import { localPartnero } from './local-partnero/app';
+import { localPartnero } from './dev/local-partnero/app';
 import { createPartneroClient } from './partnero/client';
 import type { PartneroClient, PartneroClientOptions } from './partnero/types';
 

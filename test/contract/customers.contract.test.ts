@@ -13,7 +13,7 @@ import { env } from 'cloudflare:workers';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CreditInput, Customer, ListCustomersQuery, ReferStatus } from '../../shared/partnero';
-import { localPartnero } from '../../worker/local-partnero/app';
+import { localPartnero } from '../../worker/dev/local-partnero/app';
 import { createPartneroClient } from '../../worker/partnero/client';
 import { PartneroError, type PartneroClient } from '../../worker/partnero/types';
 import { LOCAL_PARTNERO_BASE, partneroFor } from '../../worker/upstream';

@@ -5,7 +5,7 @@
  */
 import { mintCustomerToken } from '../../shared/token';
 import type { MeResponse } from '../../shared/widget-api';
-import { DEV_TOKEN_SECRET } from '../../worker/dev-secret';
+import { DEV_TOKEN_SECRET } from '../../worker/dev/dev-secret';
 
 /** The local API's key in wrangler.toml (LOCAL_API_KEY). */
 export const LOCAL_API_KEY = 'local_dev_key';

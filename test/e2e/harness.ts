@@ -2,13 +2,13 @@
  * End-to-end harness: a real `wrangler dev` on a free loopback port with its own fresh D1
  * state, for the browser tests, the curl examples and the benchmarks.
  *
- * Assumes `npm run build` has run (dist/public holds the bundles); the directory is created
+ * Assumes `npm run build` has run (dist/dev holds the bundles and demo pages); the directory is created
  * when missing so wrangler's [assets] still starts.
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, freePort, runWrangler, startWranglerDev } from './wrangler-process.ts';
+import { DEV_CONFIG, ROOT, freePort, runWrangler, startWranglerDev } from './wrangler-process.ts';
 
 export { ROOT, freePort };
 
@@ -34,13 +34,13 @@ const READY_TIMEOUT_MS = 90_000;
  * free port of 127.0.0.1 and resolves once it answers HTTP.
  */
 export async function startWorker(options: StartOptions = {}): Promise<RunningWorker> {
-  mkdirSync(join(ROOT, 'dist', 'public'), { recursive: true });
+  mkdirSync(join(ROOT, 'dist', 'dev'), { recursive: true });
   const persistTo = mkdtempSync(join(tmpdir(), 'referral-widget-e2e-'));
   const cleanup = () => rmSync(persistTo, { recursive: true, force: true });
   try {
-    await runWrangler(['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persistTo]);
+    await runWrangler(['d1', 'migrations', 'apply', 'LOCAL_DB', '--local', '--config', DEV_CONFIG, '--persist-to', persistTo]);
     if (options.seed) {
-      await runWrangler(['d1', 'execute', 'DB', '--local', '--persist-to', persistTo, '--file', join('demo', 'seed.sql')]);
+      await runWrangler(['d1', 'execute', 'LOCAL_DB', '--local', '--config', DEV_CONFIG, '--persist-to', persistTo, '--file', join('demo', 'seed.sql')]);
     }
   } catch (error) {
     cleanup();

@@ -11,6 +11,8 @@ import { fileURLToPath } from 'node:url';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const WRANGLER = join(ROOT, 'node_modules', 'wrangler', 'bin', 'wrangler.js');
+/** The dev composition's config (local API, demo, dev secret): what `npm start`, the tests and the bench run. */
+export const DEV_CONFIG = join(ROOT, 'wrangler.dev.toml');
 const MAX_LOG_CHARS = 20_000;
 
 function childEnv(): NodeJS.ProcessEnv {
@@ -92,7 +94,7 @@ async function waitUntilAnswering(url: string, path: string, child: ChildProcess
 export interface DevOptions {
   /** D1 and other local state (`--persist-to`). */
   persistTo: string;
-  /** A wrangler config other than the project's wrangler.toml (`--config`). */
+  /** The wrangler config (`--config`); the dev composition's by default. */
   config?: string;
   /** Wrangler vars overriding the config (`--var K:V`). */
   vars?: Record<string, string>;
@@ -127,7 +129,7 @@ export async function startWranglerDev(options: DevOptions): Promise<DevProcess>
     process.execPath,
     [
       WRANGLER, 'dev',
-      ...(options.config ? ['--config', options.config] : []),
+      '--config', options.config ?? DEV_CONFIG,
       '--ip', '127.0.0.1',
       '--port', String(port),
       '--inspector-port', String(inspectorPort),

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { setLocalFault } from '../../worker/local-partnero/faults';
+import { setLocalFault } from '../../worker/dev/local-partnero/faults';
 import { api, exhausted, seedCustomer, uniqueKey, upstream } from './helpers/api-client';
 
 afterEach(() => setLocalFault(null));

@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:workers';
 import { afterEach, describe, expect, it } from 'vitest';
-import { setLocalFault } from '../../worker/local-partnero/faults';
+import { setLocalFault } from '../../worker/dev/local-partnero/faults';
 import { api, exhausted, seedCustomer, tokenFor, uniqueKey } from './helpers/api-client';
 
 afterEach(() => setLocalFault(null));
@@ -12,7 +12,7 @@ interface InviteRow {
 }
 
 async function invitesTo(email: string): Promise<InviteRow[]> {
-  const rows = await env.DB!.prepare('SELECT email, name, personalization FROM invites WHERE email = ?1').bind(email).all<InviteRow>();
+  const rows = await env.LOCAL_DB!.prepare('SELECT email, name, personalization FROM invites WHERE email = ?1').bind(email).all<InviteRow>();
   return rows.results;
 }
 

@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:workers';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Env } from '../../worker/env';
-import { setLocalFault } from '../../worker/local-partnero/faults';
+import { setLocalFault } from '../../worker/dev/local-partnero/faults';
 import { api, exhausted, seedCustomer, tokenFor, uniqueKey, type ApiResult } from './helpers/api-client';
 import { captureQueue, deliver } from './helpers/api-queue';
 import { REMOTE_API_KEY, REMOTE_ENV, mockRemote } from './helpers/api-remote';

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { maskEmail, shortName } from '../../worker/api/present';
-import { setLocalFault } from '../../worker/local-partnero/faults';
+import { setLocalFault } from '../../worker/dev/local-partnero/faults';
 import { api, seedCustomer, tokenFor, uniqueKey, upstream } from './helpers/api-client';
 
 afterEach(() => setLocalFault(null));

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { clearIsolateMeCache } from '../../worker/cache/me-cache';
-import { localApiCalls, resetLocalApiCalls, setLocalFault } from '../../worker/local-partnero/faults';
+import { localApiCalls, resetLocalApiCalls, setLocalFault } from '../../worker/dev/local-partnero/faults';
 import { api, seedCustomer, tokenFor, uniqueKey, upstream } from './helpers/api-client';
 
 afterEach(() => setLocalFault(null));

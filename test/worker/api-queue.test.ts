@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:workers';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DEAD_LETTER_QUEUE, retryDelaySeconds } from '../../worker/attribution/queue';
-import { setLocalFault } from '../../worker/local-partnero/faults';
+import { setLocalFault } from '../../worker/dev/local-partnero/faults';
 import { api, seedCustomer, tokenFor, uniqueKey, upstream } from './helpers/api-client';
 import { captureQueue, deliver } from './helpers/api-queue';
 
@@ -14,7 +14,7 @@ afterEach(() => {
 
 async function stored(key: string): Promise<{ count: number; referrer: string | null }> {
   const rows = await env
-    .DB!.prepare('SELECT r.key AS referrer FROM customers c LEFT JOIN customers r ON r.pk = c.referring_customer_pk WHERE c.key = ?1')
+    .LOCAL_DB!.prepare('SELECT r.key AS referrer FROM customers c LEFT JOIN customers r ON r.pk = c.referring_customer_pk WHERE c.key = ?1')
     .bind(key)
     .all<{ referrer: string | null }>();
   return { count: rows.results.length, referrer: rows.results[0]?.referrer ?? null };

@@ -2,7 +2,7 @@ import { env } from 'cloudflare:workers';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SignupMessage } from '../../worker/attribution/message';
-import { localApiCalls, resetLocalApiCalls, setLocalFault } from '../../worker/local-partnero/faults';
+import { localApiCalls, resetLocalApiCalls, setLocalFault } from '../../worker/dev/local-partnero/faults';
 import { api, exhausted, seedCustomer, tokenFor, uniqueKey, upstream } from './helpers/api-client';
 import { captureQueue } from './helpers/api-queue';
 import { REMOTE_ENV, mockRemote } from './helpers/api-remote';
@@ -12,7 +12,7 @@ afterEach(() => setLocalFault(null));
 /** How many customers upstream carry `key`, and the referrer of the one that does. */
 async function stored(key: string): Promise<{ count: number; referrer: string | null; email: string | null; name: string | null }> {
   const rows = await env
-    .DB!.prepare('SELECT c.email, c.name, r.key AS referrer FROM customers c LEFT JOIN customers r ON r.pk = c.referring_customer_pk WHERE c.key = ?1')
+    .LOCAL_DB!.prepare('SELECT c.email, c.name, r.key AS referrer FROM customers c LEFT JOIN customers r ON r.pk = c.referring_customer_pk WHERE c.key = ?1')
     .bind(key)
     .all<{ email: string | null; name: string | null; referrer: string | null }>();
   const row = rows.results[0];

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Env } from '../../worker/env';
-import { localApiCalls, resetLocalApiCalls, setLocalFault } from '../../worker/local-partnero/faults';
+import { localApiCalls, resetLocalApiCalls, setLocalFault } from '../../worker/dev/local-partnero/faults';
 import { api, seedCustomer, uniqueKey, upstream, type ApiCall } from './helpers/api-client';
 
 const DEMO: Partial<Env> = { DEMO_MODE: 'true' };

@@ -1,11 +1,11 @@
-import type { Env as WorkerEnv } from '../../worker/env';
+import type { DevEnv } from '../../worker/dev/env';
 
 declare global {
   namespace Cloudflare {
     interface GlobalProps {
-      mainModule: typeof import('../../worker/index');
+      mainModule: typeof import('../../worker/dev/index');
     }
-    interface Env extends WorkerEnv {
+    interface Env extends DevEnv {
       TEST_MIGRATIONS: import('cloudflare:test').D1Migration[];
       CONTRACT_PARTNERO_API_URL: string;
       CONTRACT_PARTNERO_API_KEY: string;

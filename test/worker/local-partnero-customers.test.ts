@@ -133,7 +133,7 @@ describe('POST /v1/customers', () => {
     const key = uid();
     const results = await Promise.all([1, 2, 3].map(() => call('POST', '/v1/customers', { key })));
     expect(results.map((r) => r.status).sort()).toEqual([200, 422, 422]);
-    const count = await env.DB!.prepare('SELECT COUNT(*) AS n FROM customers WHERE key = ?').bind(key).first('n');
+    const count = await env.LOCAL_DB!.prepare('SELECT COUNT(*) AS n FROM customers WHERE key = ?').bind(key).first('n');
     expect(count).toBe(1);
   });
 
@@ -157,7 +157,7 @@ describe('GET /v1/customers', () => {
   it('lists with Laravel links and meta, newest first', async () => {
     const older = await createCustomer();
     const newer = await createCustomer();
-    const total = await env.DB!.prepare('SELECT COUNT(*) AS n FROM customers').first<number>('n');
+    const total = await env.LOCAL_DB!.prepare('SELECT COUNT(*) AS n FROM customers').first<number>('n');
     const res = await call('GET', '/v1/customers?limit=2');
     expect(res.status).toBe(200);
     expect(res.body.status).toBe(1);
@@ -316,7 +316,7 @@ describe('DELETE /v1/customers/{id}', () => {
     expect((await call('DELETE', `/v1/customers/${referrer.id}`)).status).toBe(200);
     const orphan = await call('GET', `/v1/customers/${buyer.id}`);
     expect(orphan.body.data.referring_customer).toBeNull();
-    const db = env.DB!;
+    const db = env.LOCAL_DB!;
     const left = await db
       .prepare(
         `SELECT (SELECT COUNT(*) FROM clicks c JOIN customers x ON x.pk = c.customer_pk WHERE x.key = ?1) AS clicks,

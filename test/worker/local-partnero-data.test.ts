@@ -245,7 +245,7 @@ describe('POST /v1/customers:invite', () => {
     const res = await call('POST', '/v1/customers:invite', { email, name: 'Jane', personalization: { note: 'hi' } });
     expect(res.status).toBe(200);
     expect(res.body.data).toMatchObject({ email, name: 'Jane', personalization: { note: 'hi' } });
-    const stored = await env.DB!.prepare('SELECT name, personalization FROM invites WHERE email = ?').bind(email).first();
+    const stored = await env.LOCAL_DB!.prepare('SELECT name, personalization FROM invites WHERE email = ?').bind(email).first();
     expect(stored).toEqual({ name: 'Jane', personalization: '{"note":"hi"}' });
   });
 

@@ -7,7 +7,7 @@ import {
   localApiCalls,
   resetLocalApiCalls,
   setLocalFault,
-} from '../../worker/local-partnero/faults';
+} from '../../worker/dev/local-partnero/faults';
 import { call, createCustomer, LOCAL_KEY, snapshot, uid } from './helpers/local-api';
 
 /** Straight to the local API app (same module instance as the fault state imported here). */

@@ -5,7 +5,7 @@ import { call, snapshot } from './helpers/local-api';
 
 /** Runs the seed as `wrangler d1 execute --file` would: statement by statement. */
 async function applySeed(): Promise<void> {
-  const db = env.DB!;
+  const db = env.LOCAL_DB!;
   const statements = seedSql
     .split('\n')
     .filter((line) => !line.trim().startsWith('--'))

@@ -7,7 +7,7 @@
 import { env } from 'cloudflare:workers';
 import { vi } from 'vitest';
 import type { Env } from '../../../worker/env';
-import { localPartnero } from '../../../worker/local-partnero/app';
+import { localPartnero } from '../../../worker/dev/local-partnero/app';
 
 export const REMOTE_BASE = 'https://partnero.fake.test/v1';
 /** The API key of the fake remote: tests check it never reaches a response or a log line. */

@@ -2,7 +2,7 @@ import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
 import { env, exports } from 'cloudflare:workers';
 import type { Customer } from '../../../shared/partnero';
 import type { Env } from '../../../worker/env';
-import { localPartnero } from '../../../worker/local-partnero/app';
+import { localPartnero } from '../../../worker/dev/local-partnero/app';
 
 /** The bearer key the tests' wrangler.toml configures for the local API. */
 export const LOCAL_KEY = env.LOCAL_API_KEY ?? '';
@@ -78,8 +78,8 @@ export async function createCustomer(input: Record<string, unknown> = {}): Promi
 
 /** A snapshot of every table, to prove a failed request changed nothing. */
 export async function snapshot(): Promise<string> {
-  const db = env.DB;
-  if (!db) throw new Error('DB binding missing');
+  const db = env.LOCAL_DB;
+  if (!db) throw new Error('LOCAL_DB binding missing');
   const tables = ['customers', 'clicks', 'transactions', 'balance_entries', 'invites'];
   const parts = await db.batch(tables.map((t) => db.prepare(`SELECT * FROM ${t} ORDER BY pk`)));
   return JSON.stringify(parts.map((p) => p.results));

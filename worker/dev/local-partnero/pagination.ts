@@ -1,4 +1,4 @@
-import type { ListEnvelope } from '../../shared/partnero';
+import type { ListEnvelope } from '../../../shared/partnero';
 import { validationError } from './errors';
 
 export const DEFAULT_LIMIT = 15;

@@ -1,4 +1,4 @@
-import type { Click } from '../../../shared/partnero';
+import type { Click } from '../../../../shared/partnero';
 import { parseRewardRule, rewardE4 } from '../config';
 import { constraintError, customerNotFound, fieldError, LocalApiError } from '../errors';
 import { customerRef, presentTransaction, timestamp, toE4, type TransactionRow } from '../present';

@@ -1,11 +1,11 @@
 import { Hono } from 'hono';
 import * as v from 'valibot';
-import { mintCustomerToken } from '../../shared/token';
-import { ApiError } from '../api/errors';
-import { customerKeySchema, emailSchema, readJson, validate } from '../api/input';
-import { signingSecret, tokenAudience } from '../config';
-import type { AppEnv, Env } from '../env';
-import { intVar } from '../upstream';
+import { mintCustomerToken } from '../../../shared/token';
+import { ApiError } from '../../api/errors';
+import { customerKeySchema, emailSchema, readJson, validate } from '../../api/input';
+import { signingSecret, tokenAudience } from '../../config';
+import type { AppEnv, Env } from '../../env';
+import { intVar } from '../../upstream';
 
 /** Default lifetime of demo tokens: short, so the widget's renewal is exercised. */
 const DEFAULT_TTL = 900;

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { CUSTOMER_KEY_PATTERN } from '../../shared/partnero';
+import { CUSTOMER_KEY_PATTERN } from '../../../shared/partnero';
 import { validationError } from './errors';
 
 /**

@@ -6,7 +6,7 @@ import type {
   CustomerStats,
   SharePlatform,
   Transaction,
-} from '../../shared/partnero';
+} from '../../../shared/partnero';
 import { referralLink } from './config';
 
 /**

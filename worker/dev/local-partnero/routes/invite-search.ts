@@ -1,4 +1,4 @@
-import type { Invite } from '../../../shared/partnero';
+import type { Invite } from '../../../../shared/partnero';
 import { validationError } from '../errors';
 import { presentCustomer, timestamp, type CustomerRow } from '../present';
 import { jsonBody, ok, storage, type LocalContext } from '../request';

@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import type { AppEnv } from '../env';
+import type { DevAppEnv as AppEnv } from '../env';
 import { referralLinkBase } from './config';
 import { customerNotFound, LocalApiError, LocalConfigError } from './errors';
 import type { CustomerRow, LinkBase } from './present';
@@ -12,8 +12,8 @@ const MAX_BODY_CHARS = 1_048_576;
 
 /** What every handler needs: the database and the referral link base, both checked. */
 export function storage(c: LocalContext): { db: D1Database; base: LinkBase } {
-  const db = c.env.DB;
-  if (!db) throw new LocalConfigError('the D1 binding DB is missing (see wrangler.toml [[d1_databases]]).');
+  const db = c.env.LOCAL_DB;
+  if (!db) throw new LocalConfigError('the D1 binding LOCAL_DB is missing (see wrangler.dev.toml [[d1_databases]]).');
   const url = referralLinkBase(c.env);
   return { db, base: { url, raw: c.env.REFERRAL_LINK_BASE ?? '' } };
 }

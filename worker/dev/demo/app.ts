@@ -11,10 +11,10 @@
  *   GET  /demo/upstream-calls, POST /demo/upstream-calls/reset     count local API calls
  */
 import { Hono } from 'hono';
-import type { AppEnv } from '../env';
-import { ApiError } from '../api/errors';
-import { isDemoMode } from '../config';
-import { bodyLimitFromEnv } from '../middleware/body-limit';
+import type { AppEnv } from '../../env';
+import { ApiError } from '../../api/errors';
+import { isDemoMode } from '../../config';
+import { bodyLimitFromEnv } from '../../middleware/body-limit';
 import { faults } from './faults';
 import { purchases } from './purchase';
 import { tokens } from './tokens';

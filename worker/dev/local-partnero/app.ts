@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import type { AppEnv } from '../env';
+import type { DevAppEnv as AppEnv } from '../env';
 import { latencyMs } from './config';
 import { LocalApiError } from './errors';
 import { countLocalApiCall, faultMessage, takeLocalFault } from './faults';

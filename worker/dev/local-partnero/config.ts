@@ -1,4 +1,4 @@
-import type { Env } from '../env';
+import type { DevEnv as Env } from '../env';
 import { LocalConfigError } from './errors';
 
 /** How a referrer is rewarded when a customer it referred buys. */

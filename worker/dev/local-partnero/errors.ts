@@ -1,4 +1,4 @@
-import type { PartneroErrorBody } from '../../shared/partnero';
+import type { PartneroErrorBody } from '../../../shared/partnero';
 
 /**
  * An expected failure of the local API, answered with Partnero's error body:

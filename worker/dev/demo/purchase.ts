@@ -1,11 +1,11 @@
 import { Hono } from 'hono';
 import * as v from 'valibot';
-import { rethrowUpstream } from '../api/errors';
-import { customerKeySchema, readJson } from '../api/input';
-import { purgeMe } from '../cache/me-cache';
-import type { AppEnv } from '../env';
-import { executionCtx } from '../api/client';
-import { partneroFor } from '../upstream';
+import { rethrowUpstream } from '../../api/errors';
+import { customerKeySchema, readJson } from '../../api/input';
+import { purgeMe } from '../../cache/me-cache';
+import type { AppEnv } from '../../env';
+import { executionCtx } from '../../api/client';
+import { partneroFor } from '../../upstream';
 
 const purchaseSchema = v.object({
   customer_key: customerKeySchema,
