@@ -1,7 +1,9 @@
-import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
+import { createExecutionContext, createMessageBatch, getQueueResult, waitOnExecutionContext } from 'cloudflare:test';
 import { env, exports } from 'cloudflare:workers';
+import { vi } from 'vitest';
 import type { Customer } from '../../../shared/partnero';
-import type { Env } from '../../../worker/env';
+import devWorker from '../../../worker/dev/index';
+import type { LocalBindings as Env } from '../../../worker/dev/local-partnero/env';
 import { localPartnero } from '../../../worker/dev/local-partnero/app';
 
 /** The bearer key the tests' wrangler.toml configures for the local API. */
@@ -59,7 +61,7 @@ export async function call<T = any>(
   headers.set('Accept', 'application/json');
   let payload: string | undefined = options.raw;
   if (payload === undefined && body !== undefined) payload = JSON.stringify(body);
-  if (payload !== undefined) headers.set('Content-Type', 'application/json');
+  if (payload !== undefined && !headers.has('Content-Type')) headers.set('Content-Type', 'application/json');
   const url = `http://local.test${path}`;
   const init: RequestInit = { method, headers, body: payload };
   let res: Response;
@@ -106,4 +108,62 @@ export async function snapshot(): Promise<string> {
   const tables = ['customers', 'clicks', 'transactions', 'balance_entries', 'invites', 'referral_links', 'webhooks', 'webhook_deliveries'];
   const parts = await db.batch(tables.map((t) => db.prepare(`SELECT * FROM ${t} ORDER BY pk`)));
   return JSON.stringify(parts.map((p) => p.results));
+}
+
+/** Every request the stubbed global `fetch` received: what a webhook receiver would see. */
+export interface Received {
+  url: string;
+  method: string;
+  headers: Headers;
+  body: string;
+}
+
+/**
+ * Replaces global `fetch` (what the webhook consumer POSTs with) by a receiver that records
+ * each request and answers `reply` (a status, or an Error to throw as a network failure).
+ * Restore it with `vi.restoreAllMocks()`.
+ */
+export function stubReceiver(reply: (request: Request, n: number) => number | Error = () => 200): Received[] {
+  const received: Received[] = [];
+  vi.spyOn(globalThis, 'fetch').mockImplementation(async (input: RequestInfo | URL, init?: RequestInit) => {
+    const request = new Request(input, init);
+    received.push({ url: request.url, method: request.method, headers: request.headers, body: await request.text() });
+    const outcome = reply(request, received.length);
+    if (outcome instanceof Error) throw outcome;
+    return new Response([101, 204, 205, 304].includes(outcome) ? null : 'ok', { status: outcome });
+  });
+  return received;
+}
+
+let nextMessage = 0;
+
+/**
+ * Delivers `bodies` as one batch of `queueName` to the dev composition's exported `queue`
+ * handler (the real entry point, which dispatches to the local API's webhook consumer), and
+ * answers which messages were acked and which retried, with what delay.
+ */
+export async function deliverLocal(
+  queueName: string,
+  bodies: unknown[],
+  options: { attempts?: number; env?: Partial<Env> } = {},
+): Promise<{ acked: string[]; retried: Array<{ msgId: string; delaySeconds?: number }> }> {
+  const messages = bodies.map((body) => ({ id: `lw-${(nextMessage += 1)}`, timestamp: new Date(), attempts: options.attempts ?? 1, body }));
+  const batch = createMessageBatch(queueName, messages);
+  const delays = new Map<string, number | undefined>();
+  for (const message of batch.messages) {
+    const retry = message.retry.bind(message);
+    Object.defineProperty(message, 'retry', {
+      value: (opts?: QueueRetryOptions) => {
+        delays.set(message.id, opts?.delaySeconds);
+        retry(opts);
+      },
+    });
+  }
+  const ctx = createExecutionContext();
+  await devWorker.queue(batch, { ...env, ...options.env }, ctx);
+  const result = await getQueueResult(batch, ctx);
+  return {
+    acked: result.ackAll ? messages.map((m) => m.id) : result.explicitAcks,
+    retried: result.retryMessages.map((r: { msgId: string }) => ({ msgId: r.msgId, delaySeconds: delays.get(r.msgId) })),
+  };
 }
