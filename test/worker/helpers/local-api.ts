@@ -58,7 +58,7 @@ export async function call<T = any>(
   const headers = new Headers(options.headers);
   const auth = options.auth === undefined ? `Bearer ${LOCAL_KEY}` : options.auth;
   if (auth !== null) headers.set('Authorization', auth);
-  headers.set('Accept', 'application/json');
+  if (!headers.has('Accept')) headers.set('Accept', 'application/json');
   let payload: string | undefined = options.raw;
   if (payload === undefined && body !== undefined) payload = JSON.stringify(body);
   if (payload !== undefined && !headers.has('Content-Type')) headers.set('Content-Type', 'application/json');
