@@ -4,15 +4,18 @@ import type { Env } from './env';
 export type LogFields = Record<string, string | number | boolean | null | undefined>;
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
+/** Names of settings whose values are credentials: API keys and secrets, whatever the composition. */
+const SECRET_NAME = /(_KEY|SECRET)(_PREVIOUS)?$/;
+
 /**
  * Values that must never reach a log line, whatever an error message happens to contain.
  * Short values are skipped: redacting "" or "1" would mangle every line.
  */
 function secretValues(env: Env | undefined): string[] {
   if (!env) return [];
-  return [env.PARTNERO_API_KEY, env.LOCAL_API_KEY, env.TOKEN_SECRET, env.TOKEN_SECRET_PREVIOUS].filter(
-    (s): s is string => typeof s === 'string' && s.length >= 6,
-  );
+  return Object.entries(env)
+    .filter(([name, value]) => SECRET_NAME.test(name) && typeof value === 'string' && value.length >= 6)
+    .map(([, value]) => value as string);
 }
 
 /** Replaces every configured secret in `text` with `[redacted]`. */

@@ -1,7 +1,7 @@
 import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
 import { env, exports } from 'cloudflare:workers';
 import type { Customer } from '../../../shared/partnero';
-import type { Env } from '../../../worker/env';
+import type { DevEnv as Env } from '../../../worker/dev/env';
 import { localPartnero } from '../../../worker/dev/local-partnero/app';
 
 /** The bearer key the tests' wrangler.toml configures for the local API. */
