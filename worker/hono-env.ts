@@ -17,6 +17,8 @@ export interface Variables {
   /** Optional profile claims from the verified token, used at signup. */
   customerEmail: string | undefined;
   customerName: string | undefined;
+  /** The account's creation time on the host (token claim `created_at`, seconds since epoch), when given. */
+  customerCreatedAt: number | undefined;
 }
 
 export interface AppEnv {

@@ -144,6 +144,13 @@ describe('customer token: the attack list', () => {
     await expectRefused(await craftToken({ payload: claims({ exp: 'soon' }), secret: SECRET }), 'malformed');
   });
 
+  it('refuses a created_at that is not a time before the token', async () => {
+    for (const created_at of ['yesterday', -1, nowSeconds() + 3600, null]) {
+      await expectRefused(await craftToken({ payload: claims({ created_at }), secret: SECRET }), 'malformed');
+    }
+    expect((await api('/api/me/stats', { token: await tokenFor(key, { createdAt: nowSeconds() - 86_400 }) })).status).toBe(200);
+  });
+
   it('refuses a sub that is not a customer key', async () => {
     for (const sub of ['', ' ', '../admin', 'a b', 'x'.repeat(200), 42, null, ['a']]) {
       await expectRefused(await craftToken({ payload: claims({ sub }), secret: SECRET }), 'malformed');

@@ -44,6 +44,7 @@ export function requireCustomer(): MiddlewareHandler<AppEnv> {
     c.set('customerKey', result.claims.customerKey);
     c.set('customerEmail', result.claims.email);
     c.set('customerName', result.claims.name);
+    c.set('customerCreatedAt', result.claims.createdAt);
     await next();
   };
 }

@@ -14,6 +14,8 @@ export interface CustomerClaims {
   customerKey: string;
   email: string | undefined;
   name: string | undefined;
+  /** When the customer's account was created on the host site (`created_at`, seconds), for the attribution window. */
+  createdAt: number | undefined;
   exp: number;
 }
 
@@ -89,6 +91,11 @@ export async function verifyCustomerToken(token: string, options: VerifyOptions)
   if (typeof nbf === 'number' && nbf > now + CLOCK_SKEW_SECONDS) return fail('not_yet_valid', 'nbf');
   if (exp <= now) return fail('token_expired', 'expired');
 
+  const createdAt = payload.created_at;
+  // Optional, but a present one must be a time (seconds) no later than the token itself.
+  if (createdAt !== undefined && (typeof createdAt !== 'number' || !Number.isFinite(createdAt) || createdAt < 0 || createdAt > iat + CLOCK_SKEW_SECONDS)) {
+    return fail('malformed', 'created_at');
+  }
   const email = v.safeParse(emailClaim, payload.email);
   const name = v.safeParse(nameClaim, payload.name);
   return {
@@ -97,6 +104,7 @@ export async function verifyCustomerToken(token: string, options: VerifyOptions)
       customerKey: sub,
       email: email.success ? email.output : undefined,
       name: name.success ? name.output : undefined,
+      createdAt,
       exp,
     },
   };

@@ -23,7 +23,10 @@ export function uniqueKey(prefix = 'cust'): string {
 }
 
 /** A valid token for `sub` (current secret, 15 min) unless options say otherwise. */
-export function tokenFor(sub: string, options: { email?: string; name?: string; ttlSeconds?: number; secret?: string; audience?: string; now?: number } = {}): Promise<string> {
+export function tokenFor(
+  sub: string,
+  options: { email?: string; name?: string; ttlSeconds?: number; secret?: string; audience?: string; now?: number; createdAt?: number } = {},
+): Promise<string> {
   return mintCustomerToken({
     secret: options.secret ?? SECRET,
     sub,
@@ -32,6 +35,7 @@ export function tokenFor(sub: string, options: { email?: string; name?: string; 
     email: options.email,
     name: options.name,
     now: options.now,
+    createdAt: options.createdAt,
   });
 }
 
