@@ -22,7 +22,6 @@ export default defineConfig({
                 TEST_MIGRATIONS: migrations,
                 TOKEN_SECRET: 'test-token-secret-0123456789abcdef',
                 TOKEN_SECRET_PREVIOUS: 'test-token-secret-previous-0123456789',
-                DEMO_MODE: 'false',
                 // The contract suite runs against a real Partnero account when both are set.
                 CONTRACT_PARTNERO_API_URL: process.env.PARTNERO_API_URL ?? '',
                 CONTRACT_PARTNERO_API_KEY: process.env.PARTNERO_API_KEY ?? '',

@@ -3,7 +3,7 @@
  * migrations and the demo seed to the local database, then run `wrangler dev` on port 8787
  * (extra arguments are forwarded: `npm start -- --port 9000`).
  *
- * Works on a fresh clone: no .dev.vars and no terminal needed (DEMO_MODE supplies a dev
+ * Works on a fresh clone: no .dev.vars and no terminal needed (the dev composition has a dev
  * token secret; see worker/config.ts).
  */
 import { spawn, spawnSync } from 'node:child_process';

@@ -3,8 +3,8 @@
  * prints a customer token for local use (the widget's `data-token`, curl against /api).
  *
  * The secret is TOKEN_SECRET from the environment, else from .dev.vars, else — with a
- * warning — the demo-only DEV_TOKEN_SECRET, which `npm start` accepts while DEMO_MODE is on
- * and no TOKEN_SECRET is set. Only the token goes to stdout, so `$(npm run -s token -- alice)`
+ * warning — the demo-only DEV_TOKEN_SECRET, which `npm start` (the dev composition) accepts
+ * while no TOKEN_SECRET is set. Only the token goes to stdout, so `$(npm run -s token -- alice)`
  * works.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -64,7 +64,7 @@ let secret = process.env.TOKEN_SECRET || devVars.TOKEN_SECRET;
 if (!secret) {
   secret = DEV_TOKEN_SECRET;
   console.error('npm run token: TOKEN_SECRET is not set (environment or .dev.vars); using the demo-only dev secret.');
-  console.error('  The worker accepts it only with DEMO_MODE="true" and no TOKEN_SECRET configured.');
+  console.error('  Only the dev composition (npm start) accepts it, and only while no TOKEN_SECRET is configured.');
 }
 const audience = values.audience || process.env.TOKEN_AUDIENCE || devVars.TOKEN_AUDIENCE || 'referral-widget';
 

@@ -19,6 +19,8 @@ export interface MintOptions {
   /** Used when the customer is created at signup. */
   email?: string;
   name?: string;
+  /** When the customer's account was created on your site (seconds since epoch): closes the attribution window. */
+  createdAt?: number;
   /** Override the clock (seconds since epoch), for tests. */
   now?: number;
 }
@@ -37,13 +39,14 @@ function base64urlJson(value: unknown): string {
 
 /** Returns a signed customer token for the widget (`data-token`) and `POST /api/signup`. */
 export async function mintCustomerToken(options: MintOptions): Promise<string> {
-  const { secret, sub, audience = 'referral-widget', ttlSeconds = 900, email, name } = options;
+  const { secret, sub, audience = 'referral-widget', ttlSeconds = 900, email, name, createdAt } = options;
   if (secret.length < 32) throw new Error('mintCustomerToken: secret must be at least 32 characters');
   if (!sub) throw new Error('mintCustomerToken: sub (customer key) is required');
   const iat = Math.floor(options.now ?? Date.now() / 1000);
   const payload: Record<string, string | number> = { sub, aud: audience, iat, exp: iat + ttlSeconds };
   if (email !== undefined) payload.email = email;
   if (name !== undefined) payload.name = name;
+  if (createdAt !== undefined) payload.created_at = Math.floor(createdAt);
   const signingInput = `${base64urlJson({ alg: 'HS256', typ: 'JWT' })}.${base64urlJson(payload)}`;
   const key = await crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
   const signature = new Uint8Array(await crypto.subtle.sign('HMAC', key, encoder.encode(signingInput)));

@@ -4,15 +4,18 @@ import type { Env } from './env';
 export type LogFields = Record<string, string | number | boolean | null | undefined>;
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
+/** Names of settings whose values are credentials: API keys and secrets, whatever the composition. */
+const SECRET_NAME = /(_KEY|SECRET)(_PREVIOUS)?$/;
+
 /**
  * Values that must never reach a log line, whatever an error message happens to contain.
  * Short values are skipped: redacting "" or "1" would mangle every line.
  */
 function secretValues(env: Env | undefined): string[] {
   if (!env) return [];
-  return [env.PARTNERO_API_KEY, env.LOCAL_API_KEY, env.TOKEN_SECRET, env.TOKEN_SECRET_PREVIOUS].filter(
-    (s): s is string => typeof s === 'string' && s.length >= 6,
-  );
+  return Object.entries(env)
+    .filter(([name, value]) => SECRET_NAME.test(name) && typeof value === 'string' && value.length >= 6)
+    .map(([, value]) => value as string);
 }
 
 /** Replaces every configured secret in `text` with `[redacted]`. */
@@ -36,14 +39,23 @@ export function log(level: LogLevel, msg: string, fields: LogFields = {}, env?: 
 
 const encoder = new TextEncoder();
 
+// Digests already computed in this isolate: the same few customers are hashed on every one of
+// their requests (cache URL, log tag), and a digest is the dearest step of a cached answer.
+const digests = new Map<string, string>();
+const MAX_DIGESTS = 5000;
+
 /**
- * A short, stable, non-reversible tag for a customer key: lets log lines about one customer
- * be correlated without writing the key itself.
+ * SHA-256 of `value` in hex: a stable, non-reversible name for a customer key (cache URLs,
+ * log lines), remembered per isolate.
  */
 export async function hashKey(value: string): Promise<string> {
+  const known = digests.get(value);
+  if (known !== undefined) return known;
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', encoder.encode(value)));
   let hex = '';
   for (const b of digest) hex += b.toString(16).padStart(2, '0');
+  if (digests.size >= MAX_DIGESTS) digests.delete(digests.keys().next().value ?? '');
+  digests.set(value, hex);
   return hex;
 }
 

@@ -16,7 +16,7 @@ import type { CreditInput, Customer, ListCustomersQuery, ReferStatus } from '../
 import { localPartnero } from '../../worker/dev/local-partnero/app';
 import { createPartneroClient } from '../../worker/partnero/client';
 import { PartneroError, type PartneroClient } from '../../worker/partnero/types';
-import { LOCAL_PARTNERO_BASE, partneroFor } from '../../worker/upstream';
+import { LOCAL_PARTNERO_BASE, partneroFor } from '../../worker/dev/upstream';
 
 interface Target {
   name: string;

@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:workers';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Env } from '../../worker/env';
+import type { DevEnv as Env } from '../../worker/dev/env';
 import { setLocalFault } from '../../worker/dev/local-partnero/faults';
 import { api, exhausted, seedCustomer, tokenFor, uniqueKey, type ApiResult } from './helpers/api-client';
 import { captureQueue, deliver } from './helpers/api-queue';

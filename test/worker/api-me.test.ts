@@ -26,7 +26,7 @@ describe('GET /api/me', () => {
     });
     expect(localApiCalls().total).toBe(3);
     expect(res.headers.get('Cache-Control')).toBe('private, no-store');
-    expect(res.headers.get('Server-Timing')).toMatch(/^cache;desc="miss", upstream;dur=\d+(\.\d+)?;desc="3 calls"$/);
+    expect(res.headers.get('Server-Timing')).toMatch(/^cache;desc="miss", app;dur=\d+(\.\d+)?, upstream;dur=\d+(\.\d+)?;desc="3 calls"$/);
   });
 
   it('never passes upstream-only fields (referring customer, metadata, custom fields) to the browser', async () => {
@@ -39,11 +39,11 @@ describe('GET /api/me', () => {
     expect(res.text).not.toContain('the-referrer@example.com');
   });
 
-  it('answers 404 not_found, pointing at /api/signup, for a customer not in the program yet', async () => {
+  it('answers 404 not_enrolled, pointing at /api/enrol, for a customer not in the program yet', async () => {
     const res = await api('/api/me', { token: await tokenFor(uniqueKey('new')) });
     expect(res.status).toBe(404);
-    expect(res.body.error.code).toBe('not_found');
-    expect(res.body.error.message).toContain('/api/signup');
+    expect(res.body.error.code).toBe('not_enrolled');
+    expect(res.body.error.message).toContain('/api/enrol');
   });
 
   it('serves a cache hit without calling upstream', async () => {
@@ -54,7 +54,7 @@ describe('GET /api/me', () => {
     const hit = await api('/api/me', { token });
     expect(hit.status).toBe(200);
     expect(hit.headers.get('X-Cache')).toBe('HIT');
-    expect(hit.headers.get('Server-Timing')).toBe('cache;desc="hit"');
+    expect(hit.headers.get('Server-Timing')).toMatch(/^cache;desc="hit", app;dur=\d+(\.\d+)?$/);
     expect(hit.body.stale).toBe(false);
     expect(localApiCalls().total).toBe(0);
   });

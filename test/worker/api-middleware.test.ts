@@ -1,9 +1,10 @@
 import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { app } from '../../worker/index';
+import { app } from '../../worker/dev/index';
 import { api, exhausted, seedCustomer, tokenFor, uniqueKey, unlimited } from './helpers/api-client';
 import { ALL_ENDPOINTS } from './helpers/api-endpoints';
+import { REMOTE_ENV, mockRemote } from './helpers/api-remote';
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -17,7 +18,7 @@ describe('request id', () => {
       await api('/api/me'),
       await api('/api/nope'),
       await api('/api/me', { method: 'DELETE' }),
-      await api('/api/signup', { token, raw: JSON.stringify({ referral_key: 'x'.repeat(500) }), env: { MAX_BODY_BYTES: '100' } }),
+      await api('/api/signup', { token, raw: JSON.stringify({ referral_key: 'x'.repeat(1500) }), env: { MAX_BODY_BYTES: '1024' } }),
       await api('/api/me', { token, env: { RL_READ: exhausted } }),
     ];
     expect(answers.map((a) => a.status)).toEqual([200, 401, 404, 405, 413, 429]);
@@ -69,15 +70,36 @@ describe('CORS', () => {
     expect(res.headers.get('Vary')).toContain('Origin');
   });
 
-  it('gives other origins no CORS headers at all', async () => {
+  it('refuses other origins with 403 origin_not_allowed naming the origin and the setting, readable but without credentials', async () => {
+    const token = await tokenFor((await seedCustomer()).key);
     for (const origin of ['https://evil.example', 'null', 'http://localhost:8788', `${ALLOWED}.evil.example`]) {
-      const res = await api('/api/me', { headers: { Origin: origin } });
-      expect(res.headers.get('Access-Control-Allow-Origin'), origin).toBeNull();
+      const res = await api('/api/me', { token, headers: { Origin: origin } });
+      expect(res.status, origin).toBe(403);
+      expect(res.body.error.code, origin).toBe('origin_not_allowed');
+      expect(res.body.error.message, origin).toContain(origin);
+      expect(res.body.error.message, origin).toContain('ALLOWED_ORIGINS');
+      expect(res.text, origin).not.toContain('"customer"');
+      expect(res.headers.get('Access-Control-Allow-Origin'), origin).toBe(origin);
       expect(res.headers.get('Access-Control-Allow-Credentials'), origin).toBeNull();
     }
   });
 
-  it('handles preflights: allowed origins get methods and headers, others a bare 204', async () => {
+  it('logs a refused origin once per isolate, naming it and the setting', async () => {
+    const warned = vi.spyOn(console, 'warn');
+    const origin = `https://${uniqueKey('shop')}.example`;
+    for (let i = 0; i < 3; i += 1) await api('/api/me', { headers: { Origin: origin } });
+    const lines = warned.mock.calls.map(([l]) => JSON.parse(String(l)) as Record<string, unknown>).filter((l) => l.origin === origin);
+    expect(lines).toEqual([expect.objectContaining({ msg: expect.stringContaining('ALLOWED_ORIGINS'), origin, setting: 'ALLOWED_ORIGINS' })]);
+    warned.mockRestore();
+  });
+
+  it('lets the worker\'s own origin and calls without an Origin (host backends) through', async () => {
+    const token = await tokenFor((await seedCustomer()).key);
+    expect((await api('/api/me', { token, headers: { Origin: 'http://bff.test' } })).status).toBe(200);
+    expect((await api('/api/me', { token })).status).toBe(200);
+  });
+
+  it('handles preflights: allowed origins get methods and headers with credentials, others a 204 without credentials (the real call then explains)', async () => {
     const preflight = (origin: string) =>
       api('/api/me/invite', { method: 'OPTIONS', headers: { Origin: origin, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'authorization,content-type' } });
     const ok = await preflight(ALLOWED);
@@ -87,8 +109,8 @@ describe('CORS', () => {
     expect(ok.headers.get('Access-Control-Allow-Headers')?.toLowerCase()).toContain('authorization');
     const denied = await preflight('https://evil.example');
     expect(denied.status).toBe(204);
-    expect(denied.headers.get('Access-Control-Allow-Origin')).toBeNull();
-    expect(denied.headers.get('Access-Control-Allow-Methods')).toBeNull();
+    expect(denied.headers.get('Access-Control-Allow-Origin')).toBe('https://evil.example');
+    expect(denied.headers.get('Access-Control-Allow-Credentials')).toBeNull();
   });
 
   it('reads the allow-list from ALLOWED_ORIGINS', async () => {
@@ -107,10 +129,11 @@ describe('headers on every /api answer', () => {
     expect(res.headers.get('Content-Type')).toContain('application/json');
   });
 
-  it('sends Server-Timing for upstream time only when upstream was called', async () => {
+  it('sends Server-Timing on every answer: the worker\'s own time, and upstream time when upstream was called', async () => {
     const token = await tokenFor((await seedCustomer()).key);
-    expect((await api('/api/me/stats', { token })).headers.get('Server-Timing')).toMatch(/^upstream;dur=[\d.]+;desc="1 call"$/);
-    expect((await api('/api/me/stats')).headers.get('Server-Timing')).toBeNull();
+    expect((await api('/api/me/stats', { token })).headers.get('Server-Timing')).toMatch(/^app;dur=[\d.]+, upstream;dur=[\d.]+;desc="2 calls"$/);
+    expect((await api('/api/me/stats')).headers.get('Server-Timing')).toMatch(/^app;dur=[\d.]+$/);
+    expect((await api('/api/nope')).headers.get('Server-Timing')).toMatch(/^app;dur=[\d.]+$/);
   });
 });
 
@@ -151,8 +174,8 @@ describe('routing and bodies', () => {
 
   it('limits body size (MAX_BODY_BYTES): 413 payload_too_large, with or without Content-Length', async () => {
     const token = await tokenFor(uniqueKey());
-    const big = JSON.stringify({ email: `${'a'.repeat(400)}@example.com` });
-    const declared = await api('/api/me/invite', { token, raw: big, env: { MAX_BODY_BYTES: '256' } });
+    const big = JSON.stringify({ email: `${'a'.repeat(1500)}@example.com` });
+    const declared = await api('/api/me/invite', { token, raw: big, env: { MAX_BODY_BYTES: '1024' } });
     expect(declared.status).toBe(413);
     expect(declared.body.error.code).toBe('payload_too_large');
     const stream = new ReadableStream({
@@ -164,7 +187,7 @@ describe('routing and bodies', () => {
     const ctx = createExecutionContext();
     const res = await app.fetch(
       new Request('http://bff.test/api/clicks', { method: 'POST', body: stream, headers: { 'Content-Type': 'application/json' } }),
-      { ...env, RL_IP: unlimited, RL_WRITE: unlimited, MAX_BODY_BYTES: '256' },
+      { ...env, RL_IP: unlimited, RL_WRITE: unlimited, MAX_BODY_BYTES: '1024' },
       ctx,
     );
     await waitOnExecutionContext(ctx);
@@ -212,11 +235,16 @@ describe('rate limits', () => {
     expect((await api('/api/nope', { headers: { 'CF-Connecting-IP': '198.51.100.8' }, env: { RL_IP: env.RL_IP } })).status).toBe(404);
   });
 
-  it('turns the limits off with DISABLE_RATE_LIMITS only in demo mode (benchmarks)', async () => {
+  it('turns the limits off with DISABLE_RATE_LIMITS only in the dev composition (benchmarks)', async () => {
     const token = await tokenFor((await seedCustomer()).key);
     const limited = { RL_IP: exhausted, RL_READ: exhausted, DISABLE_RATE_LIMITS: 'true' };
-    expect((await api('/api/me/stats', { token, env: { ...limited, DEMO_MODE: 'true' } })).status).toBe(200);
-    expect((await api('/api/me/stats', { token, env: { ...limited, DEMO_MODE: 'false' } })).status).toBe(429);
+    expect((await api('/api/me/stats', { token, env: limited })).status).toBe(200);
+    const remote = mockRemote();
+    try {
+      expect((await api('/api/me/stats', { production: true, token, env: { ...limited, ...REMOTE_ENV } })).status).toBe(429);
+    } finally {
+      remote.restore();
+    }
   });
 
   it('lets requests through when a limiter fails (limits protect upstream; they must not take the widget down)', async () => {
@@ -231,13 +259,9 @@ describe('unexpected errors', () => {
     const errors: string[] = [];
     vi.spyOn(console, 'error').mockImplementation((line: unknown) => void errors.push(String(line)));
     const brokenEnv = { ...env, RL_IP: unlimited, RL_READ: unlimited };
-    // A misconfigured binding that throws when read: an error no handler expects.
-    Object.defineProperty(brokenEnv, 'TOKEN_AUDIENCE', {
-      get() {
-        throw new Error('kaboom: internal detail');
-      },
-    });
     const token = await tokenFor((await seedCustomer()).key);
+    // The platform failing where no handler expects it: hashing the cache key.
+    vi.spyOn(crypto.subtle, 'digest').mockRejectedValueOnce(new Error('kaboom: internal detail'));
     const ctx = createExecutionContext();
     const res = await app.fetch(new Request('http://bff.test/api/me', { headers: { Authorization: `Bearer ${token}` } }), brokenEnv, ctx);
     await waitOnExecutionContext(ctx);

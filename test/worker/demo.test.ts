@@ -1,12 +1,11 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Env } from '../../worker/env';
+import type { DevEnv as Env } from '../../worker/dev/env';
 import { localApiCalls, resetLocalApiCalls, setLocalFault } from '../../worker/dev/local-partnero/faults';
 import { api, seedCustomer, uniqueKey, upstream, type ApiCall } from './helpers/api-client';
 
-const DEMO: Partial<Env> = { DEMO_MODE: 'true' };
-/** A call to the demo routes with DEMO_MODE on (the test bindings have it off). */
-const demoApi = (path: string, call: ApiCall = {}) => api(path, { ...call, env: { ...DEMO, ...call.env } });
+/** A call to the demo routes of the dev composition. */
+const demoApi = (path: string, call: ApiCall = {}) => api(path, call);
 
 function claims(token: string): Record<string, unknown> {
   const payload = token.split('.')[1] ?? '';
@@ -15,7 +14,7 @@ function claims(token: string): Record<string, unknown> {
 
 afterEach(() => setLocalFault(null));
 
-describe('demo routes outside demo mode', () => {
+describe('demo routes in the production composition', () => {
   it.each([
     ['GET', '/demo/token?customer=alice', undefined],
     ['POST', '/demo/signup-token', { key: 'x1', email: 'x1@example.com' }],
@@ -26,14 +25,14 @@ describe('demo routes outside demo mode', () => {
     ['POST', '/demo/upstream-calls/reset', undefined],
   ])('%s %s answers 404 and does nothing', async (method, path, body) => {
     setLocalFault(null);
-    const res = await api(path, { method, body });
+    const res = await api(path, { method, body, production: true });
     expect(res.status).toBe(404);
-    expect(res.body).toEqual({ error: { code: 'not_found', message: 'Not found.' } });
+    expect(res.body).toEqual({ error: { code: 'not_found', message: 'No such endpoint.' } });
     expect(res.text).not.toContain('token"');
   });
 
-  it('does not arm a fault when demo mode is off', async () => {
-    await api('/demo/fault', { body: { status: 503 } });
+  it('does not arm a fault', async () => {
+    await api('/demo/fault', { body: { status: 503 }, production: true });
     const { key } = await seedCustomer();
     expect((await upstream().getCustomer(key)).id).toBe(key);
   });
@@ -211,7 +210,7 @@ describe('POST /demo/fault and /demo/upstream-calls', () => {
   });
 
   it('answers 409 not_configured when the worker talks to a real Partnero', async () => {
-    const res = await demoApi('/demo/upstream-calls', { env: { PARTNERO_API_URL: 'https://partnero.invalid/v1' } });
+    const res = await demoApi('/demo/upstream-calls', { env: { PARTNERO_API_URL: 'https://partnero.invalid/v1', PARTNERO_API_KEY: 'pk_test_0123456789' } });
     expect(res.status).toBe(409);
     expect(res.body.error.code).toBe('not_configured');
   });

@@ -1,7 +1,7 @@
 import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { afterEach, describe, expect, it } from 'vitest';
-import { app } from '../../worker/index';
+import { app } from '../../worker/dev/index';
 import {
   getLocalFault,
   localApiCalls,

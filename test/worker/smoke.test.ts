@@ -4,5 +4,5 @@ import { expect, it } from 'vitest';
 it('answers unknown routes with the widget API envelope', async () => {
   const res = await exports.default.fetch('http://x/nope');
   expect(res.status).toBe(404);
-  expect(await res.json()).toEqual({ error: { code: 'not_found', message: 'Not found.' } });
+  expect(await res.json()).toEqual({ error: { code: 'not_found', message: 'No such endpoint.' } });
 });

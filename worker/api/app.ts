@@ -1,85 +1,62 @@
 /**
  * The widget API under /api: what a browser may see and do for the customer in its token,
- * and nothing else (no credit, delete, archive, update or customer list).
+ * and nothing else (no credit, delete, archive, update or customer list). This file is the
+ * route table: every route, its guards and its handler, in Hono's own routes.
  */
 import { Hono } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
-import type { AppEnv } from '../env';
 import { requireCustomer } from '../auth/middleware';
-import { bodyLimitFromEnv } from '../middleware/body-limit';
-import { corsAllowList } from '../middleware/cors';
+import type { AppEnv } from '../hono-env';
+import { limitBody } from '../middleware/body-limit';
+import { corsAllowList, publicCors } from '../middleware/cors';
 import { clientIp, rateLimit } from '../middleware/rate-limit';
-import { balance } from './balance';
 import { clicks } from './clicks';
-import { ApiError } from './errors';
+import { balance, referrals, stats, transactions } from './customer-data';
 import { invite } from './invite';
 import { me } from './me';
-import { referrals } from './referrals';
 import { signup } from './signup';
-import { stats } from './stats';
-import { transactions } from './transactions';
 
-/** Every /api route and its methods: anything else is 404 or 405 before auth runs. */
-export const API_ROUTES: Record<string, readonly string[]> = {
-  '/me': ['GET'],
-  '/me/referrals': ['GET'],
-  '/me/transactions': ['GET'],
-  '/me/balance': ['GET'],
-  '/me/stats': ['GET'],
-  '/me/invite': ['POST'],
-  '/signup': ['POST'],
-  '/clicks': ['POST'],
-};
-
-const NEEDS_CUSTOMER = new Set(Object.keys(API_ROUTES).filter((path) => path !== '/clicks'));
+const customer = requireCustomer();
+// Reads are limited per customer generously; invite and signup more tightly in their handlers.
+const readLimit = rateLimit('RL_READ', (c) => `read:${c.get('customerKey')}`);
+const body = limitBody();
 
 export const api = new Hono<AppEnv>();
 
-api.use('*', async (c, next) => {
+api.use(async (c, next) => {
   await next();
   // Per-customer data: never stored by the browser or a shared cache.
   c.header('Cache-Control', 'private, no-store');
 });
-api.use('*', corsAllowList());
 api.use(
-  '*',
   secureHeaders({
-    // A JSON API: nothing to render, frame or script.
+    // A JSON API: nothing to render, frame or script. The headers that only concern pages
+    // (old IE, Flash, DNS prefetch, agent clusters, openers) are left out: each one is a
+    // header on every answer and protects nothing here.
     contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
     xFrameOptions: 'DENY',
+    crossOriginOpenerPolicy: false,
+    originAgentCluster: false,
+    xDnsPrefetchControl: false,
+    xDownloadOptions: false,
+    xPermittedCrossDomainPolicies: false,
+    xXssProtection: false,
   }),
 );
 // Before routing, so floods of unknown paths count against the caller's IP too.
-api.use('*', rateLimit('RL_IP', (c) => `ip:${clientIp(c)}`));
-api.use('*', async (c, next) => {
-  const path = c.req.path.replace(/^\/api/, '') || '/';
-  const methods = API_ROUTES[path];
-  if (!methods) throw new ApiError(404, 'not_found', 'No such endpoint.');
-  const method = c.req.method === 'HEAD' ? 'GET' : c.req.method;
-  if (!methods.includes(method)) {
-    throw new ApiError(405, 'method_not_allowed', `Use ${methods.join(' or ')} for this endpoint.`, {
-      headers: { Allow: [...methods, ...(methods.includes('GET') ? ['HEAD'] : []), 'OPTIONS'].join(', ') },
-    });
-  }
-  await next();
-});
-api.use('*', bodyLimitFromEnv());
-api.use('*', async (c, next) => {
-  const path = c.req.path.replace(/^\/api/, '');
-  if (!NEEDS_CUSTOMER.has(path)) return next();
-  return requireCustomer()(c, next);
-});
-api.use('*', async (c, next) => {
-  // Reads are limited per customer generously; invite and signup more tightly in their handlers.
-  if (c.req.method === 'GET') return rateLimit('RL_READ', (ctx) => `read:${ctx.get('customerKey')}`)(c, next);
-  return next();
-});
+api.use(rateLimit('RL_IP', (c) => `ip:${clientIp(c)}`));
 
-api.route('/me/referrals', referrals);
-api.route('/me/transactions', transactions);
-api.route('/me/balance', balance);
-api.route('/me/stats', stats);
-api.route('/me/invite', invite);
-api.route('/me', me);
-api.route('/signup', signup);
-api.route('/clicks', clicks);
+// Public, called by attribution.js from landing pages of any origin: registered before the
+// origin allow-list, which therefore never runs for it.
+api.options('/clicks', publicCors());
+api.post('/clicks', publicCors(), body, clicks);
+
+api.use(corsAllowList());
+
+api.get('/me', customer, readLimit, me);
+api.get('/me/referrals', customer, readLimit, referrals);
+api.get('/me/transactions', customer, readLimit, transactions);
+api.get('/me/balance', customer, readLimit, balance);
+api.get('/me/stats', customer, readLimit, stats);
+api.post('/me/invite', customer, body, invite);
+api.post('/signup', customer, body, signup);

@@ -1,9 +1,9 @@
-import { Hono } from 'hono';
+import type { Handler } from 'hono';
 import * as v from 'valibot';
-import type { AppEnv } from '../env';
+import { afterResponse } from '../context';
+import type { AppEnv } from '../hono-env';
 import { log } from '../log';
 import { checkRateLimit, clientIp } from '../middleware/rate-limit';
-import { executionCtx, upstreamFor } from './client';
 import { customerKeySchema, readJson } from './input';
 
 const clickSchema = v.object({
@@ -21,12 +21,13 @@ const clickSchema = v.object({
  * Accepts `text/plain` bodies too, so the script can send it as a CORS "simple" request or
  * a beacon. Limited per IP and referrer (RL_WRITE) on top of the per-IP limit.
  */
-export const clicks = new Hono<AppEnv>().post('/', async (c) => {
+export const clicks: Handler<AppEnv> = async (c) => {
   const input = await readJson(c, clickSchema, { acceptText: true });
-  await checkRateLimit(c.env, 'RL_WRITE', `click:${clientIp(c)}:${input.referral_key}`);
+  await checkRateLimit(c, 'RL_WRITE', `click:${clientIp(c)}:${input.referral_key}`);
   const requestId = c.get('requestId');
   const env = c.env;
-  const recording = upstreamFor(c)
+  const recording = c.var
+    .partnero()
     .recordClick({ key: input.referral_key, ...(input.url ? { url: input.url } : {}) })
     .then(
       () => undefined,
@@ -34,8 +35,6 @@ export const clicks = new Hono<AppEnv>().post('/', async (c) => {
         log('info', 'click not recorded', { id: requestId, error: err instanceof Error ? err.message : String(err) }, env);
       },
     );
-  const ctx = executionCtx(c);
-  if (ctx) ctx.waitUntil(recording);
-  else await recording;
+  await afterResponse(c, recording);
   return c.body(null, 204);
-});
+};

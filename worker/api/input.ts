@@ -1,8 +1,8 @@
 import type { Context } from 'hono';
 import * as v from 'valibot';
 import { CUSTOMER_KEY_PATTERN } from '../../shared/partnero';
-import type { AppEnv } from '../env';
-import { ApiError } from './errors';
+import type { AppEnv } from '../hono-env';
+import { ApiError } from '../errors';
 
 type AnySchema = v.GenericSchema<unknown, unknown>;
 

@@ -1,11 +1,11 @@
-import { Hono } from 'hono';
+import type { Handler } from 'hono';
 import * as v from 'valibot';
 import type { InviteResponse } from '../../shared/widget-api';
-import type { AppEnv } from '../env';
+import type { AppEnv } from '../hono-env';
+import { ApiError } from '../errors';
+import { getCustomerByKey } from '../identity';
 import { checkRateLimit } from '../middleware/rate-limit';
 import { PartneroError } from '../partnero/types';
-import { upstreamFor } from './client';
-import { ApiError, rethrowUpstream } from './errors';
 import { emailSchema, readJson } from './input';
 
 const inviteSchema = v.object({
@@ -31,19 +31,19 @@ function upstreamFieldErrors(err: PartneroError): Record<string, string[]> {
  * customer's referral link. Tight per-customer rate limit (RL_WRITE); never the customer's
  * own address.
  */
-export const invite = new Hono<AppEnv>().post('/', async (c) => {
+export const invite: Handler<AppEnv> = async (c) => {
   const input = await readJson(c, inviteSchema);
   const customerKey = c.get('customerKey');
-  await checkRateLimit(c.env, 'RL_WRITE', `invite:${customerKey}`);
-  const client = upstreamFor(c);
+  await checkRateLimit(c, 'RL_WRITE', `invite:${customerKey}`);
+  const client = c.var.partnero();
+  const customer = await getCustomerByKey(client, customerKey);
+  if (sameEmail(customer.email, input.email) || sameEmail(c.get('customerEmail'), input.email)) {
+    // The same code as a self-referral at signup, so the widget can say what is wrong.
+    throw new ApiError(422, 'self_referral', 'You cannot invite yourself.', { fields: { email: ['This is your own email address.'] } });
+  }
+  const referralLink = typeof customer.referral_link === 'string' ? customer.referral_link : null;
+  const referrerName = (typeof customer.name === 'string' && customer.name) || c.get('customerName') || null;
   try {
-    const customer = await client.getCustomer(customerKey);
-    if (sameEmail(customer.email, input.email) || sameEmail(c.get('customerEmail'), input.email)) {
-      // The same code as a self-referral at signup, so the widget can say what is wrong.
-      throw new ApiError(422, 'self_referral', 'You cannot invite yourself.', { fields: { email: ['This is your own email address.'] } });
-    }
-    const referralLink = typeof customer.referral_link === 'string' ? customer.referral_link : null;
-    const referrerName = (typeof customer.name === 'string' && customer.name) || c.get('customerName') || null;
     await client.inviteCustomer({
       email: input.email,
       ...(input.name ? { name: input.name } : {}),
@@ -53,9 +53,9 @@ export const invite = new Hono<AppEnv>().post('/', async (c) => {
     if (err instanceof PartneroError && err.kind === 'http' && err.status === 422) {
       throw new ApiError(422, 'validation_failed', 'The invitation was refused.', { fields: upstreamFieldErrors(err) });
     }
-    rethrowUpstream(err);
+    throw err;
   }
   // Interim: the daily cap and per-recipient dedupe (issue 14) replace this with counted values.
   const body: InviteResponse = { invited: true, email: input.email, already_invited: false, remaining_today: Number.MAX_SAFE_INTEGER };
   return c.json(body, 201);
-});
+};

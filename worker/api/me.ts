@@ -1,20 +1,22 @@
-import { Hono } from 'hono';
+import type { Handler } from 'hono';
 import type { MeResponse } from '../../shared/widget-api';
-import type { AppEnv } from '../env';
 import { loadMe, type MeData } from '../cache/me-cache';
-import type { PartneroClient } from '../partnero/types';
-import { executionCtx, upstreamFor } from './client';
-import { PartneroError } from '../partnero/types';
-import { isUpstreamNotFound, rethrowUpstream } from './errors';
+import { afterResponse } from '../context';
+import type { AppEnv } from '../hono-env';
+import { isUpstreamNotFound } from '../errors';
+import { withCustomer } from '../identity';
+import { PartneroError, type PartneroClient } from '../partnero/types';
 import { toBalance, toCustomerState, toReferralLinks, toStats } from './present';
 
-/** The first screen from upstream: customer, stats and balance fetched in parallel. */
+/**
+ * The first screen from upstream: customer, stats and balance fetched in parallel, in one
+ * round trip; by the customer's own id again when the key named someone else.
+ */
 export async function fetchMeData(client: PartneroClient, customerKey: string): Promise<MeData> {
-  const [customer, stats, balance] = await Promise.all([
-    client.getCustomer(customerKey),
-    client.getCustomerStats(customerKey),
-    client.getCustomerBalance(customerKey),
-  ]);
+  const {
+    customer,
+    value: [stats, balance],
+  } = await withCustomer(client, customerKey, (id) => Promise.all([client.getCustomerStats(id), client.getCustomerBalance(id)]));
   const links = toReferralLinks(customer, customerKey);
   return {
     customer: {
@@ -33,20 +35,15 @@ export async function fetchMeData(client: PartneroClient, customerKey: string): 
 }
 
 /** `GET /api/me`: the widget's whole first screen, cached per customer. */
-export const me = new Hono<AppEnv>().get('/', async (c) => {
+export const me: Handler<AppEnv> = async (c) => {
   const customerKey = c.get('customerKey');
-  const ctx = executionCtx(c);
-  try {
-    const result = await loadMe(c.env, customerKey, () => fetchMeData(upstreamFor(c), customerKey), {
-      // Any upstream failure but "no such customer" is better answered with the last known screen.
-      serveStaleOn: (err) => err instanceof PartneroError && !isUpstreamNotFound(err),
-      waitUntil: ctx ? (p) => ctx.waitUntil(p) : undefined,
-    });
-    c.header('X-Cache', result.source.toUpperCase());
-    c.header('Server-Timing', `cache;desc="${result.source}"`, { append: true });
-    const body: MeResponse = { ...result.data, stale: result.source === 'stale', fetched_at: new Date(result.fetchedAt).toISOString() };
-    return c.json(body);
-  } catch (err) {
-    rethrowUpstream(err);
-  }
-});
+  const result = await loadMe(c.var.config, customerKey, () => fetchMeData(c.var.partnero(), customerKey), {
+    // Any upstream failure but "no such customer" is better answered with the last known screen.
+    serveStaleOn: (err) => err instanceof PartneroError && !isUpstreamNotFound(err),
+    later: (work) => afterResponse(c, work),
+  });
+  c.header('X-Cache', result.source.toUpperCase());
+  c.header('Server-Timing', `cache;desc="${result.source}"`, { append: true });
+  const body: MeResponse = { ...result.data, stale: result.source === 'stale', fetched_at: new Date(result.fetchedAt).toISOString() };
+  return c.json(body);
+};

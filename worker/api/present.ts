@@ -3,6 +3,7 @@
  * (Partnero publishes no strict schema), so every field is checked, never cast.
  */
 import type { BalanceEntry, Customer, CustomerBalance, CustomerRef, CustomerStats, ListEnvelope, Transaction } from '../../shared/partnero';
+import { hasKey } from '../identity';
 import type { CustomerState, MeStats, MoneyAmount, Paged, ReferralItem, ReferralLink, TransactionItem } from '../../shared/widget-api';
 
 function str(value: unknown): string | null {
@@ -108,18 +109,18 @@ export function toReferralItem(customer: Customer): ReferralItem {
   };
 }
 
-function refersTo(ref: CustomerRef | null | undefined, customerKey: string): boolean {
+function refersTo(ref: CustomerRef | null | undefined, owner: Customer): boolean {
   if (!ref || typeof ref !== 'object') return true; // the endpoint lists this customer's referrals' purchases
-  return ref.key === customerKey || ref.id === customerKey;
+  return ref.id === owner.id || (typeof ref.key === 'string' && hasKey(owner, ref.key));
 }
 
-/** A purchase by a referred friend; `reward` only when it was this customer's reward. */
-export function toTransactionItem(t: Transaction, customerKey: string): TransactionItem {
+/** A purchase by a referred friend; `reward` only when it was `owner`'s reward. */
+export function toTransactionItem(t: Transaction, owner: Customer): TransactionItem {
   return {
     amount: num(t.amount) ?? 0,
     currency: str(t.amount_units) ?? '',
     action: str(t.action) ?? 'sale',
-    reward: refersTo(t.referring_customer, customerKey) ? money(t.reward) : null,
+    reward: refersTo(t.referring_customer, owner) ? money(t.reward) : null,
     customer_name: shortName(t.customer?.name, t.customer?.surname),
     created_at: str(t.created_at) ?? '',
   };

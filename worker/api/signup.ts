@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import type { Handler } from 'hono';
 import { getCookie } from 'hono/cookie';
 import * as v from 'valibot';
 import { CUSTOMER_KEY_PATTERN } from '../../shared/partnero';
@@ -6,11 +6,10 @@ import { REFERRAL_COOKIE, type SignupResponse } from '../../shared/widget-api';
 import { enqueueSignup } from '../attribution/message';
 import { ReferrerNotFoundError, attributeSignup, type SignupOutcome } from '../attribution/signup';
 import { purgeMe } from '../cache/me-cache';
-import type { AppEnv } from '../env';
+import type { AppEnv } from '../hono-env';
 import { log } from '../log';
+import { ApiError, isTransientUpstream } from '../errors';
 import { checkRateLimit } from '../middleware/rate-limit';
-import { upstreamFor } from './client';
-import { ApiError, isTransientUpstream, rethrowUpstream } from './errors';
 import { customerKeySchema, readJson } from './input';
 
 const signupSchema = v.object({
@@ -24,10 +23,10 @@ const signupSchema = v.object({
  * changed), 202 queued when upstream is failing, 422 self_referral / referrer_not_found /
  * validation_failed.
  */
-export const signup = new Hono<AppEnv>().post('/', async (c) => {
+export const signup: Handler<AppEnv> = async (c) => {
   const input = await readJson(c, signupSchema, { emptyAs: {} });
   const customerKey = c.get('customerKey');
-  await checkRateLimit(c.env, 'RL_WRITE', `signup:${customerKey}`);
+  await checkRateLimit(c, 'RL_WRITE', `signup:${customerKey}`);
 
   let referralKey: string | null = input.referral_key || null;
   if (!referralKey) {
@@ -46,14 +45,14 @@ export const signup = new Hono<AppEnv>().post('/', async (c) => {
   try {
     // No inline retries: a failing upstream sends the signup to the queue, which retries with
     // backoff, so the browser gets its 202 after one attempt instead of waiting out Retry-After.
-    outcome = await attributeSignup(upstreamFor(c, { retries: 0 }), { customerKey, email, name, referralKey });
+    outcome = await attributeSignup(c.var.partnero({ retries: 0 }), { customerKey, email, name, referralKey });
   } catch (err) {
     if (err instanceof ReferrerNotFoundError) {
       throw new ApiError(422, 'referrer_not_found', 'The referral key does not belong to a customer of this program.', {
         fields: { referral_key: ['Unknown referrer.'] },
       });
     }
-    if (!isTransientUpstream(err)) rethrowUpstream(err);
+    if (!isTransientUpstream(err)) throw err;
     try {
       await enqueueSignup(c.env, {
         type: 'signup',
@@ -66,7 +65,7 @@ export const signup = new Hono<AppEnv>().post('/', async (c) => {
       });
     } catch (queueErr) {
       log('error', 'signup could not be queued', { id: c.get('requestId'), error: queueErr instanceof Error ? queueErr.message : String(queueErr) }, c.env);
-      rethrowUpstream(err);
+      throw err;
     }
     log('warn', 'signup queued: upstream failing', { id: c.get('requestId') });
     const queued: SignupResponse = { result: 'queued', customer_key: customerKey, referred_by: referralKey };
@@ -75,8 +74,8 @@ export const signup = new Hono<AppEnv>().post('/', async (c) => {
 
   if (outcome.result === 'created' && outcome.referredBy) {
     // Awaited, so the referrer's widget shows the new referral on its very next load.
-    await purgeMe(c.env, outcome.referredBy);
+    await purgeMe(c.var.config, outcome.referredBy);
   }
   const body: SignupResponse = { result: outcome.result, customer_key: customerKey, referred_by: outcome.referredBy };
   return c.json(body, outcome.result === 'created' ? 201 : 200);
-});
+};

@@ -5,12 +5,12 @@
  * directly, still yields exactly one customer.
  */
 import * as v from 'valibot';
-import { isTransientUpstream } from '../api/errors';
 import { purgeMe } from '../cache/me-cache';
+import type { Config } from '../config';
 import type { Env } from '../env';
+import { isTransientUpstream } from '../errors';
 import { log } from '../log';
-import { PartneroError } from '../partnero/types';
-import { partneroFor } from '../upstream';
+import { PartneroError, type PartneroClient } from '../partnero/types';
 import { signupMessageSchema } from './message';
 import { ReferrerNotFoundError, attributeSignup, type SignupInput } from './signup';
 
@@ -37,7 +37,13 @@ function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-async function processSignup(message: Message<unknown>, env: Env, ctx: ExecutionContext): Promise<void> {
+/** What the consumer needs from the composition it runs in. */
+export interface QueueDeps {
+  config: Config;
+  client: () => PartneroClient;
+}
+
+async function processSignup(message: Message<unknown>, env: Env, deps: QueueDeps): Promise<void> {
   const parsed = v.safeParse(signupMessageSchema, message.body);
   if (!parsed.success) {
     // Cannot ever succeed: retrying would only delay the same answer.
@@ -54,7 +60,7 @@ async function processSignup(message: Message<unknown>, env: Env, ctx: Execution
   };
   const fields = { message_id: message.id, attempts: message.attempts, request_id: body.request_id, customer_key: body.customer_key };
   try {
-    const client = partneroFor(env, ctx);
+    const client = deps.client();
     let outcome;
     try {
       outcome = await attributeSignup(client, input);
@@ -64,7 +70,7 @@ async function processSignup(message: Message<unknown>, env: Env, ctx: Execution
       log('warn', 'queued signup: referrer gone, creating without referrer', { ...fields, referral_key: err.referralKey }, env);
       outcome = await attributeSignup(client, { ...input, referralKey: null });
     }
-    if (outcome.result === 'created' && outcome.referredBy) await purgeMe(env, outcome.referredBy);
+    if (outcome.result === 'created' && outcome.referredBy) await purgeMe(deps.config, outcome.referredBy);
     log('info', 'queued signup attributed', { ...fields, result: outcome.result, referred_by: outcome.referredBy }, env);
     message.ack();
   } catch (err) {
@@ -99,14 +105,23 @@ function deadLetter(message: Message<unknown>, env: Env): void {
   message.ack();
 }
 
+/** How long messages wait when the worker's configuration is invalid (someone has to fix it). */
+const NOT_CONFIGURED_DELAY_SECONDS = 300;
+
 /**
  * The worker's `queue` handler: signups are attributed (ack), or retried with exponential
  * backoff while upstream fails; the dead-letter queue logs one error line per message.
+ * With an invalid configuration nothing can be attributed: every message waits.
  */
-export async function handleQueue(batch: MessageBatch<unknown>, env: Env, ctx: ExecutionContext): Promise<void> {
+export async function handleQueue(batch: MessageBatch<unknown>, env: Env, deps: QueueDeps | { problems: string }): Promise<void> {
   if (batch.queue === DEAD_LETTER_QUEUE || batch.queue.endsWith('-dlq')) {
     for (const message of batch.messages) deadLetter(message, env);
     return;
   }
-  await Promise.all(batch.messages.map((message) => processSignup(message, env, ctx)));
+  if ('problems' in deps) {
+    log('error', 'queued signups wait: configuration invalid', { queue: batch.queue, messages: batch.messages.length, detail: deps.problems });
+    batch.retryAll({ delaySeconds: NOT_CONFIGURED_DELAY_SECONDS });
+    return;
+  }
+  await Promise.all(batch.messages.map((message) => processSignup(message, env, deps)));
 }

@@ -3,7 +3,8 @@
  * customer upstream with its referrer, idempotently. Repeats, concurrent duplicates and
  * customers that already exist never produce a second customer or a changed referrer.
  */
-import type { Customer, CustomerRef } from '../../shared/partnero';
+import type { CustomerRef } from '../../shared/partnero';
+import { findCustomerByKey } from '../identity';
 import { PartneroError, type PartneroClient } from '../partnero/types';
 
 export interface SignupInput {
@@ -28,10 +29,6 @@ export class ReferrerNotFoundError extends Error {
   }
 }
 
-function isNotFound(err: unknown): boolean {
-  return err instanceof PartneroError && err.kind === 'http' && err.status === 404;
-}
-
 function fieldErrors(err: unknown, prefix: string): boolean {
   if (!(err instanceof PartneroError) || err.kind !== 'http' || err.status !== 422 || !err.errors) return false;
   return Object.keys(err.errors).some((field) => field === prefix || field.startsWith(`${prefix}.`));
@@ -50,23 +47,11 @@ export function referrerKeyOf(ref: CustomerRef | null | undefined): string | nul
   return typeof ref.id === 'string' && ref.id ? ref.id : null;
 }
 
-async function findCustomer(client: PartneroClient, key: string, deep = false): Promise<Customer | null> {
-  try {
-    return await client.getCustomer(key);
-  } catch (err) {
-    if (!isNotFound(err)) throw err;
-  }
-  // A customer created elsewhere may have an id different from its key: search finds it by key.
-  if (!deep) return null;
-  const found = await client.searchCustomers({ key });
-  return found.find((c) => c.key === key || c.id === key) ?? null;
-}
-
 async function attribute(client: PartneroClient, input: SignupInput): Promise<SignupOutcome> {
   // Both lookups at once: one upstream round trip instead of two on every new signup.
   const [existing, referrer] = await Promise.allSettled([
-    findCustomer(client, input.customerKey),
-    input.referralKey ? findCustomer(client, input.referralKey) : Promise.resolve(null),
+    findCustomerByKey(client, input.customerKey),
+    input.referralKey ? findCustomerByKey(client, input.referralKey) : Promise.resolve(null),
   ]);
   if (existing.status === 'rejected') throw existing.reason;
   if (existing.value) return { result: 'existing', referredBy: referrerKeyOf(existing.value.referring_customer) };
@@ -87,7 +72,7 @@ async function attribute(client: PartneroClient, input: SignupInput): Promise<Si
   } catch (err) {
     if (isAlreadyExists(err)) {
       // Someone else (another isolate, the queue, the host backend) created it first: theirs stands.
-      const winner = await findCustomer(client, input.customerKey, true);
+      const winner = await findCustomerByKey(client, input.customerKey);
       if (winner) return { result: 'existing', referredBy: referrerKeyOf(winner.referring_customer) };
     }
     if (input.referralKey && fieldErrors(err, 'referring_customer')) throw new ReferrerNotFoundError(input.referralKey);

@@ -1,49 +1,50 @@
 import type { MiddlewareHandler } from 'hono';
-import { tokenAudience, tokenSecrets } from '../config';
-import type { AppEnv } from '../env';
-import { ApiError } from '../api/errors';
+import type { TokenRefusal } from '../../shared/widget-api';
+import type { AppEnv } from '../hono-env';
+import { ApiError } from '../errors';
 import { log } from '../log';
-import { intVar } from '../upstream';
 import { verifyCustomerToken } from './verify-token';
 
 const CHALLENGE = 'Bearer realm="referral-widget"';
 
+const MESSAGES: Record<TokenRefusal, string> = {
+  missing: 'A customer token is required (Authorization: Bearer <token>).',
+  malformed: 'The customer token is not a well-formed HS256 JWT with sub, iat and exp.',
+  bad_signature: 'The customer token is not signed with this worker\'s TOKEN_SECRET.',
+  bad_audience: 'The customer token\'s aud is not this worker\'s TOKEN_AUDIENCE.',
+  token_expired: 'The customer token has expired.',
+  token_too_long_lived: 'The customer token lives longer than TOKEN_MAX_AGE_SECONDS allows.',
+  not_yet_valid: 'The customer token is not valid yet (iat or nbf in the future: check the host\'s clock).',
+};
+
+function refuse(reason: TokenRefusal): ApiError {
+  return new ApiError(401, reason === 'token_expired' ? 'token_expired' : 'unauthorized', MESSAGES[reason], {
+    reason,
+    headers: { 'WWW-Authenticate': reason === 'missing' ? CHALLENGE : `${CHALLENGE}, error="invalid_token"` },
+  });
+}
+
 /**
  * Requires a valid customer token (`Authorization: Bearer <jwt>`) and sets `customerKey`
- * from its verified `sub` (plus `customerEmail` / `customerName` when the claims are valid).
- * Nothing else in a request can say who the customer is. Every failure is 401 with
- * `unauthorized`, or `token_expired` for an expired but otherwise valid token; 503
- * not_configured when no secret is set outside demo mode.
+ * from its verified `sub` (plus `customerEmail` / `customerName` when those claims are
+ * valid). Nothing else in a request can say who the customer is. Every refusal is a 401
+ * with a machine-readable `reason`, logged the same way; `token_expired` (the error code
+ * too) only for an otherwise valid token, so the widget renews rather than signs out.
  */
 export function requireCustomer(): MiddlewareHandler<AppEnv> {
   return async function requireCustomer(c, next) {
-    const secrets = tokenSecrets(c.env);
-    if (secrets.length === 0) {
-      log('error', 'TOKEN_SECRET is not set; customer tokens cannot be verified', { id: c.get('requestId') });
-      throw new ApiError(503, 'not_configured', 'The referral widget is not configured on this server.');
-    }
-    const header = c.req.header('Authorization') ?? '';
-    const match = /^Bearer[ ]+(\S+)\s*$/i.exec(header);
-    if (!match?.[1]) {
-      throw new ApiError(401, 'unauthorized', 'A customer token is required (Authorization: Bearer <token>).', {
-        headers: { 'WWW-Authenticate': CHALLENGE },
-      });
-    }
-    const result = await verifyCustomerToken(match[1], {
-      secrets,
-      audience: tokenAudience(c.env),
-      maxAgeSeconds: intVar(c.env.TOKEN_MAX_AGE_SECONDS, 3600, 1, 7 * 24 * 3600),
-    });
+    const match = /^Bearer[ ]+(\S+)\s*$/i.exec(c.req.header('Authorization') ?? '');
+    if (!match?.[1]) throw refuse('missing');
+    const { tokens } = c.var.config;
+    const result = await verifyCustomerToken(match[1], { secrets: tokens.secrets, audience: tokens.audience, maxAgeSeconds: tokens.maxAgeSeconds });
     if (!result.ok) {
-      log('info', 'customer token refused', { id: c.get('requestId'), reason: result.reason });
-      const expired = result.code === 'token_expired';
-      throw new ApiError(401, result.code, expired ? 'The customer token has expired.' : 'The customer token is invalid.', {
-        headers: { 'WWW-Authenticate': `${CHALLENGE}, error="invalid_token"` },
-      });
+      log('info', 'customer token refused', { id: c.get('requestId'), reason: result.reason, detail: result.detail });
+      throw refuse(result.reason);
     }
     c.set('customerKey', result.claims.customerKey);
     c.set('customerEmail', result.claims.email);
     c.set('customerName', result.claims.name);
+    c.set('customerCreatedAt', result.claims.createdAt);
     await next();
   };
 }

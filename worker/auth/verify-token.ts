@@ -2,6 +2,7 @@ import { verify } from 'hono/jwt';
 import { JwtTokenSignatureMismatched } from 'hono/utils/jwt/types';
 import * as v from 'valibot';
 import { CUSTOMER_KEY_PATTERN } from '../../shared/partnero';
+import type { TokenRefusal } from '../../shared/widget-api';
 
 /** Longest accepted token (characters): far above a real one, far below anything abusive. */
 export const MAX_TOKEN_LENGTH = 4096;
@@ -13,14 +14,16 @@ export interface CustomerClaims {
   customerKey: string;
   email: string | undefined;
   name: string | undefined;
+  /** When the customer's account was created on the host site (`created_at`, seconds), for the attribution window. */
+  createdAt: number | undefined;
   exp: number;
 }
 
-export type TokenFailure = 'unauthorized' | 'token_expired';
-export type VerifyResult = { ok: true; claims: CustomerClaims } | { ok: false; code: TokenFailure; reason: string };
+/** Why a token was refused (the 401's `reason`, also logged): see TokenRefusal in the contract. */
+export type VerifyResult = { ok: true; claims: CustomerClaims } | { ok: false; reason: Exclude<TokenRefusal, 'missing'>; detail: string };
 
 export interface VerifyOptions {
-  secrets: string[];
+  secrets: readonly string[];
   audience: string;
   maxAgeSeconds: number;
   /** Seconds since epoch; defaults to the clock. */
@@ -41,8 +44,26 @@ function decodeHeaderAlg(token: string): unknown {
   }
 }
 
-function fail(reason: string, code: TokenFailure = 'unauthorized'): VerifyResult {
-  return { ok: false, code, reason };
+// Secrets imported as HMAC keys once per isolate: importing is as dear as verifying, and
+// handing hono a CryptoKey also keeps it from reading a secret that contains "PRIVATE" as PEM.
+const keys = new Map<string, Promise<CryptoKey>>();
+
+function hmacKey(secret: string): Promise<CryptoKey> {
+  let key = keys.get(secret);
+  if (!key) {
+    key = crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']);
+    if (keys.size >= 8) keys.clear();
+    keys.set(secret, key);
+  }
+  return key;
+}
+
+function fail(reason: Exclude<TokenRefusal, 'missing'>, detail: string): VerifyResult {
+  return { ok: false, reason, detail };
+}
+
+function audiences(aud: unknown): unknown[] {
+  return Array.isArray(aud) ? aud : [aud];
 }
 
 /**
@@ -54,34 +75,41 @@ function fail(reason: string, code: TokenFailure = 'unauthorized'): VerifyResult
  * renews it rather than signing out.
  */
 export async function verifyCustomerToken(token: string, options: VerifyOptions): Promise<VerifyResult> {
-  if (token.length === 0 || token.length > MAX_TOKEN_LENGTH) return fail('length');
-  if (!/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(token)) return fail('format');
-  if (decodeHeaderAlg(token) !== 'HS256') return fail('alg');
+  if (token.length === 0 || token.length > MAX_TOKEN_LENGTH) return fail('malformed', 'length');
+  if (!/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(token)) return fail('malformed', 'format');
+  if (decodeHeaderAlg(token) !== 'HS256') return fail('malformed', 'alg');
 
   let payload: Record<string, unknown> | undefined;
   for (const secret of options.secrets) {
     try {
-      // exp, nbf and iat are checked below, after the signature: hono checks them first,
-      // which would call a forged-but-expired token "expired".
-      payload = await verify(token, secret, { alg: 'HS256', aud: options.audience, exp: false, nbf: false, iat: false });
+      // Only the signature here: hono checks aud, exp, nbf and iat before it, which would
+      // call a forged token "expired" or "for another audience". They are checked below.
+      payload = await verify(token, await hmacKey(secret), { alg: 'HS256', exp: false, nbf: false, iat: false });
       break;
     } catch (err) {
       if (err instanceof JwtTokenSignatureMismatched) continue;
-      return fail(err instanceof Error ? err.name : 'invalid');
+      return fail('malformed', err instanceof Error ? err.name : 'invalid');
     }
   }
-  if (!payload) return fail('signature');
+  if (!payload) return fail('bad_signature', 'signature');
 
   const now = Math.floor(options.now ?? Date.now() / 1000);
   const { sub, iat, exp, nbf } = payload;
-  if (typeof sub !== 'string' || !CUSTOMER_KEY_PATTERN.test(sub)) return fail('sub');
-  if (typeof iat !== 'number' || !Number.isFinite(iat)) return fail('iat');
-  if (typeof exp !== 'number' || !Number.isFinite(exp)) return fail('exp');
-  if (iat > now + CLOCK_SKEW_SECONDS) return fail('iat_future');
-  if (exp <= iat || exp - iat > options.maxAgeSeconds) return fail('lifetime');
-  if (nbf !== undefined && (typeof nbf !== 'number' || !Number.isFinite(nbf) || nbf > now + CLOCK_SKEW_SECONDS)) return fail('nbf');
-  if (exp <= now) return fail('expired', 'token_expired');
+  if (!audiences(payload.aud).includes(options.audience)) return fail('bad_audience', 'aud');
+  if (typeof sub !== 'string' || !CUSTOMER_KEY_PATTERN.test(sub)) return fail('malformed', 'sub');
+  if (typeof iat !== 'number' || !Number.isFinite(iat)) return fail('malformed', 'iat');
+  if (typeof exp !== 'number' || !Number.isFinite(exp)) return fail('malformed', 'exp');
+  if (iat > now + CLOCK_SKEW_SECONDS) return fail('not_yet_valid', 'iat_future');
+  if (exp <= iat || exp - iat > options.maxAgeSeconds) return fail('token_too_long_lived', 'lifetime');
+  if (nbf !== undefined && (typeof nbf !== 'number' || !Number.isFinite(nbf))) return fail('malformed', 'nbf');
+  if (typeof nbf === 'number' && nbf > now + CLOCK_SKEW_SECONDS) return fail('not_yet_valid', 'nbf');
+  if (exp <= now) return fail('token_expired', 'expired');
 
+  const createdAt = payload.created_at;
+  // Optional, but a present one must be a time (seconds) no later than the token itself.
+  if (createdAt !== undefined && (typeof createdAt !== 'number' || !Number.isFinite(createdAt) || createdAt < 0 || createdAt > iat + CLOCK_SKEW_SECONDS)) {
+    return fail('malformed', 'created_at');
+  }
   const email = v.safeParse(emailClaim, payload.email);
   const name = v.safeParse(nameClaim, payload.name);
   return {
@@ -90,6 +118,7 @@ export async function verifyCustomerToken(token: string, options: VerifyOptions)
       customerKey: sub,
       email: email.success ? email.output : undefined,
       name: name.success ? name.output : undefined,
+      createdAt,
       exp,
     },
   };

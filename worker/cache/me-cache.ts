@@ -5,9 +5,8 @@
  * ME_STALE_TTL_SECONDS so they can be served when upstream fails.
  */
 import type { MeResponse } from '../../shared/widget-api';
-import type { Env } from '../env';
+import type { Config } from '../config';
 import { hashKey, log } from '../log';
-import { intVar } from '../upstream';
 
 /** The cached first screen: everything but the per-answer `stale` flag. */
 export type MeData = Omit<MeResponse, 'stale' | 'fetched_at'>;
@@ -33,19 +32,12 @@ const inflight = new Map<string, Promise<Entry>>();
 // Bumped by purgeMe, so a fan-out that started before a purge does not write its older data back.
 const generations = new Map<string, number>();
 
-/** Fresh and stale lifetimes from ME_CACHE_TTL_SECONDS / ME_STALE_TTL_SECONDS, in ms. */
-export function meCacheTtls(env: Env): { freshMs: number; staleMs: number } {
-  const fresh = intVar(env.ME_CACHE_TTL_SECONDS, 30, 0, 86_400);
-  const stale = Math.max(fresh, intVar(env.ME_STALE_TTL_SECONDS, 3600, 0, 7 * 86_400));
-  return { freshMs: fresh * 1000, staleMs: stale * 1000 };
-}
-
 /**
  * Internal URL of a customer's entry. The key is hashed (never stored in clear in the
  * cache) together with the upstream it came from, so local and Partnero data never mix.
  */
-export async function meCacheUrl(env: Env, customerKey: string): Promise<string> {
-  const scope = env.PARTNERO_API_URL?.trim() || 'local';
+export async function meCacheUrl(config: Config, customerKey: string): Promise<string> {
+  const scope = config.upstream.baseUrl;
   return `https://bff-cache.internal/api/me/${await hashKey(`me:${scope}:${customerKey}`)}`;
 }
 
@@ -111,8 +103,8 @@ async function write(url: string, entry: Entry, staleMs: number): Promise<void> 
 export interface LoadOptions {
   /** Decides whether a failure of `fetch` may be answered with stale data. */
   serveStaleOn: (err: unknown) => boolean;
-  /** Keeps the edge-cache write alive after the response. */
-  waitUntil?: (promise: Promise<unknown>) => void;
+  /** Keeps the edge-cache write alive after the response (or waits for it). */
+  later: (work: Promise<unknown>) => Promise<void>;
 }
 
 /**
@@ -120,9 +112,9 @@ export interface LoadOptions {
  * time per customer in this isolate), else, when `fetch` fails in a way `serveStaleOn`
  * accepts, the stale entry. Other failures propagate.
  */
-export async function loadMe(env: Env, customerKey: string, fetch: () => Promise<MeData>, options: LoadOptions): Promise<MeResult> {
-  const { freshMs, staleMs } = meCacheTtls(env);
-  const url = await meCacheUrl(env, customerKey);
+export async function loadMe(config: Config, customerKey: string, fetch: () => Promise<MeData>, options: LoadOptions): Promise<MeResult> {
+  const { freshMs, staleMs } = config.meCache;
+  const url = await meCacheUrl(config, customerKey);
   const cached = await read(url, staleMs);
   if (cached && Date.now() - cached.fetchedAt < freshMs) return { data: cached.data, fetchedAt: cached.fetchedAt, source: 'hit' };
 
@@ -132,9 +124,7 @@ export async function loadMe(env: Env, customerKey: string, fetch: () => Promise
     pending = (async () => {
       const entry: Entry = { v: 1, data: await fetch(), fetchedAt: Date.now() };
       if ((generations.get(url) ?? 0) !== generation) return entry;
-      const writing = write(url, entry, staleMs);
-      if (options.waitUntil) options.waitUntil(writing);
-      else await writing;
+      await options.later(write(url, entry, staleMs));
       return entry;
     })();
     inflight.set(url, pending);
@@ -154,8 +144,8 @@ export async function loadMe(env: Env, customerKey: string, fetch: () => Promise
 }
 
 /** Forgets a customer's cached first screen (this isolate and this data centre's edge cache). */
-export async function purgeMe(env: Env, customerKey: string): Promise<void> {
-  const url = await meCacheUrl(env, customerKey);
+export async function purgeMe(config: Config, customerKey: string): Promise<void> {
+  const url = await meCacheUrl(config, customerKey);
   memory.delete(url);
   inflight.delete(url);
   if (generations.size > 10_000) generations.clear();

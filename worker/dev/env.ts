@@ -1,4 +1,5 @@
-import type { Env, Variables } from '../env';
+import type { Env } from '../env';
+import type { Variables } from '../hono-env';
 
 /**
  * Bindings and vars of the dev composition (wrangler.dev.toml): the production ones plus

@@ -1,7 +1,6 @@
 import type { Context, MiddlewareHandler } from 'hono';
-import type { AppEnv, Env } from '../env';
-import { rateLimited } from '../api/errors';
-import { isDemoMode } from '../config';
+import type { AppEnv } from '../hono-env';
+import { rateLimited } from '../errors';
 import { log } from '../log';
 
 export type RateLimitBinding = 'RL_READ' | 'RL_WRITE' | 'RL_IP';
@@ -13,13 +12,12 @@ export function clientIp(c: Context): string {
 
 /**
  * Counts one request against `binding` under `key`, throwing 429 rate_limited when over.
- * A missing binding (an environment without [[ratelimits]]) lets the request through:
- * limits protect upstream, and failing closed would take the widget down with them.
+ * A missing or failing binding lets the request through: limits protect upstream, and
+ * failing closed would take the widget down with them.
  */
-export async function checkRateLimit(env: Env, binding: RateLimitBinding, key: string): Promise<void> {
-  // Benchmarks measure the worker, not the limiter; never honoured outside demo mode.
-  if (env.DISABLE_RATE_LIMITS === 'true' && isDemoMode(env)) return;
-  const limiter = env[binding];
+export async function checkRateLimit(c: Context<AppEnv>, binding: RateLimitBinding, key: string): Promise<void> {
+  if (!c.var.config.rateLimits) return;
+  const limiter = c.env[binding];
   if (!limiter) return;
   let success: boolean;
   try {
@@ -34,7 +32,7 @@ export async function checkRateLimit(env: Env, binding: RateLimitBinding, key: s
 /** Middleware form of checkRateLimit, with the key derived from the request. */
 export function rateLimit(binding: RateLimitBinding, keyOf: (c: Context<AppEnv>) => string): MiddlewareHandler<AppEnv> {
   return async function rateLimit(c, next) {
-    await checkRateLimit(c.env, binding, keyOf(c));
+    await checkRateLimit(c, binding, keyOf(c));
     await next();
   };
 }

@@ -1,12 +1,13 @@
 import type { MiddlewareHandler } from 'hono';
-import type { AppEnv } from '../env';
+import type { AppEnv } from '../hono-env';
 import { customerTag, log } from '../log';
-import { executionCtx } from '../api/client';
+import { afterResponse } from '../context';
 import { upstreamTiming } from './timing';
 
 /**
  * One JSON log line per request (id, method, path, status, duration, upstream time and
- * calls, a hash of the customer key) and the `Server-Timing` header for upstream time.
+ * calls, a hash of the customer key) and the `Server-Timing` header on every response: the
+ * worker's own time (`app`) and, when it called upstream, the time spent waiting on it.
  * Never logs the query string, headers, bodies, the token or the API key.
  */
 export function requestLog(): MiddlewareHandler<AppEnv> {
@@ -15,6 +16,7 @@ export function requestLog(): MiddlewareHandler<AppEnv> {
     await next();
     const ms = performance.now() - started;
     const timing = upstreamTiming(c);
+    c.header('Server-Timing', `app;dur=${ms.toFixed(1)}`, { append: true });
     if (timing.calls > 0) {
       c.header('Server-Timing', `upstream;dur=${timing.ms.toFixed(1)};desc="${timing.calls} call${timing.calls === 1 ? '' : 's'}"`, {
         append: true,
@@ -35,8 +37,6 @@ export function requestLog(): MiddlewareHandler<AppEnv> {
       log(level, 'request', { ...fields, customer: customerKey ? await customerTag(customerKey) : undefined }, c.env);
     };
     // Hashing the customer key and writing the line need not delay the response.
-    const ctx = executionCtx(c);
-    if (ctx) ctx.waitUntil(write());
-    else await write();
+    await afterResponse(c, write());
   };
 }

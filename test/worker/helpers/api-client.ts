@@ -6,9 +6,10 @@ import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
 import { env } from 'cloudflare:workers';
 import type { Customer } from '../../../shared/partnero';
 import { mintCustomerToken } from '../../../shared/token';
-import type { Env } from '../../../worker/env';
-import { app } from '../../../worker/index';
-import { partneroFor } from '../../../worker/upstream';
+import type { DevEnv as Env } from '../../../worker/dev/env';
+import { app } from '../../../worker/dev/index';
+import { partneroFor } from '../../../worker/dev/upstream';
+import { app as productionApp } from '../../../worker/index';
 
 export const SECRET = env.TOKEN_SECRET ?? '';
 export const PREVIOUS_SECRET = env.TOKEN_SECRET_PREVIOUS ?? '';
@@ -22,7 +23,10 @@ export function uniqueKey(prefix = 'cust'): string {
 }
 
 /** A valid token for `sub` (current secret, 15 min) unless options say otherwise. */
-export function tokenFor(sub: string, options: { email?: string; name?: string; ttlSeconds?: number; secret?: string; audience?: string; now?: number } = {}): Promise<string> {
+export function tokenFor(
+  sub: string,
+  options: { email?: string; name?: string; ttlSeconds?: number; secret?: string; audience?: string; now?: number; createdAt?: number } = {},
+): Promise<string> {
   return mintCustomerToken({
     secret: options.secret ?? SECRET,
     sub,
@@ -31,6 +35,7 @@ export function tokenFor(sub: string, options: { email?: string; name?: string; 
     email: options.email,
     name: options.name,
     now: options.now,
+    createdAt: options.createdAt,
   });
 }
 
@@ -69,6 +74,8 @@ export interface ApiCall {
   raw?: string | null;
   headers?: Record<string, string>;
   env?: Partial<Env>;
+  /** Call the production composition (worker/index.ts) instead of the dev one. */
+  production?: boolean;
 }
 
 export interface ApiResult<T = unknown> {
@@ -80,7 +87,7 @@ export interface ApiResult<T = unknown> {
 }
 
 /**
- * Calls the real worker app (worker/index.ts) with the test env plus `env` overrides
+ * Calls the real worker app (the dev composition, or the production one) with the test env plus `env` overrides
  * (rate limits off unless overridden), and waits for its waitUntil work.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- see ApiResult.body
@@ -93,7 +100,8 @@ export async function api<T = any>(path: string, call: ApiCall = {}): Promise<Ap
   if (body !== undefined && !headers.has('Content-Type')) headers.set('Content-Type', 'application/json');
   const method = call.method ?? (body !== undefined ? 'POST' : 'GET');
   const ctx = createExecutionContext();
-  const res = await app.fetch(new Request(`http://bff.test${path}`, { method, headers, body }), { ...env, ...NO_LIMITS, ...call.env }, ctx);
+  const target = call.production ? productionApp : app;
+  const res = await target.fetch(new Request(`http://bff.test${path}`, { method, headers, body }), { ...env, ...NO_LIMITS, ...call.env }, ctx);
   await waitOnExecutionContext(ctx);
   const text = await res.text();
   let parsed: unknown = text;

@@ -1,8 +1,8 @@
 /** Queue helpers: a capturing producer binding, and driving the worker's queue handler directly. */
 import { createExecutionContext, createMessageBatch, getQueueResult } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
-import type { Env } from '../../../worker/env';
-import worker from '../../../worker/index';
+import type { DevEnv as Env } from '../../../worker/dev/env';
+import worker from '../../../worker/dev/index';
 
 /** A Queue binding that keeps what it is sent, so a test can deliver it to the consumer itself. */
 export function captureQueue(): { queue: Queue<unknown>; sent: unknown[] } {

@@ -6,7 +6,7 @@
  */
 import { env } from 'cloudflare:workers';
 import { vi } from 'vitest';
-import type { Env } from '../../../worker/env';
+import type { DevEnv as Env } from '../../../worker/dev/env';
 import { localPartnero } from '../../../worker/dev/local-partnero/app';
 
 export const REMOTE_BASE = 'https://partnero.fake.test/v1';

@@ -1,7 +1,7 @@
 /**
- * Dev-only routes of the demo host site (demo/*.html), under /demo. Every one answers 404
- * unless DEMO_MODE is "true": they mint tokens for any customer, create purchases and
- * break the upstream on purpose, which no real deployment may allow.
+ * Dev-only routes of the demo host site (demo/*.html), under /demo. They exist only in the
+ * dev composition: they mint tokens for any customer, create purchases and break the
+ * upstream on purpose, which no real deployment may allow.
  *
  *   GET  /demo/token?customer=KEY[&ttl=s]      {token} for a customer (the widget's token URL)
  *   POST /demo/signup-token {key, email, name?} {token} for a new customer, with profile claims
@@ -11,23 +11,20 @@
  *   GET  /demo/upstream-calls, POST /demo/upstream-calls/reset     count local API calls
  */
 import { Hono } from 'hono';
-import type { AppEnv } from '../../env';
-import { ApiError } from '../../api/errors';
-import { isDemoMode } from '../../config';
-import { bodyLimitFromEnv } from '../../middleware/body-limit';
+import { limitBody } from '../../middleware/body-limit';
+import type { DevAppEnv } from '../env';
 import { faults } from './faults';
 import { purchases } from './purchase';
 import { tokens } from './tokens';
 
-export const demo = new Hono<AppEnv>();
+export const demo = new Hono<DevAppEnv>();
 
-demo.use('*', async (c, next) => {
-  if (!isDemoMode(c.env)) throw new ApiError(404, 'not_found', 'Not found.');
+demo.use(async (c, next) => {
   await next();
   // Tokens and counters: never cached anywhere.
   c.header('Cache-Control', 'no-store');
 });
-demo.use('*', bodyLimitFromEnv());
+demo.use(limitBody());
 demo.route('/', tokens);
 demo.route('/', purchases);
 demo.route('/', faults);

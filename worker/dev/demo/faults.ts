@@ -1,10 +1,10 @@
 import { Hono } from 'hono';
 import * as v from 'valibot';
-import { ApiError } from '../../api/errors';
 import { readJson } from '../../api/input';
-import type { AppEnv } from '../../env';
+import { ApiError } from '../../errors';
+import { usesLocalPartnero } from '../config';
+import type { DevAppEnv as AppEnv } from '../env';
 import { getLocalFault, localApiCalls, resetLocalApiCalls, setLocalFault } from '../local-partnero/faults';
-import { usesLocalPartnero } from '../../upstream';
 
 const int = (min: number, max: number) =>
   v.pipe(v.number('Must be a number.'), v.integer('Must be a whole number.'), v.minValue(min, `Must be at least ${min}.`), v.maxValue(max, `Must be at most ${max}.`));

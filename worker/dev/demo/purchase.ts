@@ -1,11 +1,9 @@
 import { Hono } from 'hono';
 import * as v from 'valibot';
-import { rethrowUpstream } from '../../api/errors';
 import { customerKeySchema, readJson } from '../../api/input';
 import { purgeMe } from '../../cache/me-cache';
-import type { AppEnv } from '../../env';
-import { executionCtx } from '../../api/client';
-import { partneroFor } from '../../upstream';
+import { ApiError, isUpstreamNotFound } from '../../errors';
+import type { DevAppEnv as AppEnv } from '../env';
 
 const purchaseSchema = v.object({
   customer_key: customerKeySchema,
@@ -19,7 +17,8 @@ const purgeSchema = v.object({ customer_key: customerKeySchema });
 export const purchases = new Hono<AppEnv>()
   .post('/purchase', async (c) => {
     const input = await readJson(c, purchaseSchema);
-    const transaction = await partneroFor(c.env, executionCtx(c))
+    const transaction = await c.var
+      .partnero()
       .createTransaction({
         key: `demo_${crypto.randomUUID()}`,
         amount: input.amount,
@@ -27,10 +26,12 @@ export const purchases = new Hono<AppEnv>()
         action: 'sale',
         customer: { key: input.customer_key },
       })
-      .catch((err: unknown) => rethrowUpstream(err, 'No customer with this key.'));
+      .catch((err: unknown) => {
+        throw isUpstreamNotFound(err) ? new ApiError(404, 'not_found', 'No customer with this key.') : err;
+      });
     // The referrer's balance just changed: its cached first screen must not hide that.
     const referrer = transaction.referring_customer?.key;
-    if (referrer) await purgeMe(c.env, referrer);
+    if (referrer) await purgeMe(c.var.config, referrer);
     return c.json(
       {
         key: transaction.key,
@@ -45,6 +46,6 @@ export const purchases = new Hono<AppEnv>()
   })
   .post('/purge', async (c) => {
     const input = await readJson(c, purgeSchema);
-    await purgeMe(c.env, input.customer_key);
+    await purgeMe(c.var.config, input.customer_key);
     return c.json({ purged: input.customer_key });
   });

@@ -1,18 +1,12 @@
 import { Hono } from 'hono';
 import * as v from 'valibot';
 import { mintCustomerToken } from '../../../shared/token';
-import { ApiError } from '../../api/errors';
 import { customerKeySchema, emailSchema, readJson, validate } from '../../api/input';
-import { signingSecret, tokenAudience } from '../../config';
-import type { AppEnv, Env } from '../../env';
-import { intVar } from '../../upstream';
+import type { Config } from '../../config';
+import type { DevAppEnv as AppEnv } from '../env';
 
 /** Default lifetime of demo tokens: short, so the widget's renewal is exercised. */
 const DEFAULT_TTL = 900;
-
-function maxTtl(env: Env): number {
-  return intVar(env.TOKEN_MAX_AGE_SECONDS, 3600, 1, 86_400);
-}
 
 const ttlSchema = (max: number) =>
   v.optional(
@@ -34,29 +28,30 @@ const signupSchema = v.object({
   name: v.optional(nameSchema),
 });
 
-async function mint(env: Env, sub: string, ttlSeconds: number, profile: { email?: string; name?: string } = {}): Promise<string> {
-  const secret = signingSecret(env);
-  if (!secret) throw new ApiError(503, 'not_configured', 'No token secret is configured.');
+/** Mints with the worker's own current secret and audience: the tokens it will accept. */
+async function mint(config: Config, sub: string, ttlSeconds: number, profile: { email?: string; name?: string } = {}): Promise<string> {
+  const secret = config.tokens.secrets[0] ?? '';
+  const audience = config.tokens.audience;
   // ttl=0 asks for a token that has already expired (to show renewal): issue it a minute in
   // the past so it is a genuinely expired token, not one with an impossible zero lifetime.
   const now = Math.floor(Date.now() / 1000);
   return ttlSeconds === 0
-    ? mintCustomerToken({ secret, sub, audience: tokenAudience(env), ttlSeconds: 60, now: now - 120, ...profile })
-    : mintCustomerToken({ secret, sub, audience: tokenAudience(env), ttlSeconds, ...profile });
+    ? mintCustomerToken({ secret, sub, audience, ttlSeconds: 60, now: now - 120, ...profile })
+    : mintCustomerToken({ secret, sub, audience, ttlSeconds, ...profile });
 }
 
 /** Token minting for the demo pages: what a host backend does after its own login. */
 export const tokens = new Hono<AppEnv>()
   .get('/token', async (c) => {
     const query = validate(
-      v.object({ customer: customerKeySchema, ttl: ttlSchema(maxTtl(c.env)) }),
+      v.object({ customer: customerKeySchema, ttl: ttlSchema(c.var.config.tokens.maxAgeSeconds) }),
       { customer: c.req.query('customer') ?? '', ttl: c.req.query('ttl') },
       'The query string is invalid.',
     );
-    return c.json({ token: await mint(c.env, query.customer, query.ttl ?? DEFAULT_TTL) });
+    return c.json({ token: await mint(c.var.config, query.customer, Math.min(query.ttl ?? DEFAULT_TTL, c.var.config.tokens.maxAgeSeconds)) });
   })
   .post('/signup-token', async (c) => {
     const input = await readJson(c, signupSchema);
     const profile = input.name === undefined ? { email: input.email } : { email: input.email, name: input.name };
-    return c.json({ token: await mint(c.env, input.key, DEFAULT_TTL, profile) });
+    return c.json({ token: await mint(c.var.config, input.key, Math.min(DEFAULT_TTL, c.var.config.tokens.maxAgeSeconds), profile) });
   });
