@@ -6,7 +6,7 @@
  * sends them to the local API and `expectReads` checks the response fields the client parses.
  */
 import { expect } from 'vitest';
-import { call, LOCAL_KEY, type CallResult } from '../worker/helpers/local-api';
+import { call, createCustomer, LOCAL_KEY, uid, type CallResult } from '../worker/helpers/local-api';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -153,4 +153,15 @@ export function expectReads(res: CallResult, status: number, reads: Record<strin
   for (const [path, type] of Object.entries(reads)) {
     expect(type.split('|'), `${path} is ${typeOf(at(res.body, path))}: ${JSON.stringify(res.body).slice(0, 300)}`).toContain(typeOf(at(res.body, path)));
   }
+}
+
+/**
+ * Each test's own referrer and the customer it referred (created directly, not through the
+ * client shapes under test), keyed `<run>-alice` and `<run>-bob`.
+ */
+export async function seedReferral(prefix: string) {
+  const run = uid(prefix);
+  const referrer = await createCustomer({ key: `${run}-alice`, email: `${run}-alice@example.com`, name: 'Alice' });
+  const referred = await createCustomer({ key: `${run}-bob`, email: `${run}-bob@example.com`, referring_customer: { key: referrer.key } });
+  return { run, referrer, referred };
 }

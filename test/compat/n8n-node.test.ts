@@ -9,20 +9,15 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { WebhookPayload } from '../../shared/partnero';
 import { webhookSignature } from '../../worker/partnero/webhooks';
 import { WEBHOOK_QUEUE } from '../../worker/dev/local-partnero/webhooks/deliver';
-import { captureQueue } from '../worker/helpers/api-queue';
-import { call, createCustomer, deliverLocal, stubReceiver, uid } from '../worker/helpers/local-api';
-import { expectReads, n8n, replay } from './clients';
+import { captureQueue, deliver } from '../worker/helpers/api-queue';
+import { call, stubReceiver, uid } from '../worker/helpers/local-api';
+import { expectReads, n8n, replay, seedReferral } from './clients';
 
 afterEach(() => {
   vi.restoreAllMocks();
 });
 
-async function seed() {
-  const run = uid('n8n');
-  const referrer = await createCustomer({ key: `${run}-alice`, email: `${run}-alice@example.com` });
-  const referred = await createCustomer({ key: `${run}-bob`, email: `${run}-bob@example.com`, referring_customer: { key: referrer.key } });
-  return { run, referrer, referred };
-}
+const seed = () => seedReferral('n8n');
 
 describe('credentials', () => {
   it('Test: GET /test with the bearer key answers 2xx; a wrong key answers 401', async () => {
@@ -183,7 +178,7 @@ describe('Partnero Trigger', () => {
     const { queue, sent } = captureQueue();
     await call('POST', '/v1/transactions', { key: `${run}-sale`, amount: 12, customer: { key: referred.key } }, { env: { LOCAL_WEBHOOK_QUEUE: queue } });
     const received = stubReceiver();
-    await deliverLocal(WEBHOOK_QUEUE, sent);
+    await deliver(WEBHOOK_QUEUE, sent);
     const delivery = received.find((r) => r.url === `https://n8n.example/webhook/${run}/webhook`);
     expect(delivery).toBeDefined();
     // What the trigger does: HMAC-SHA256 of the raw body with the stored signature, hex, compared to the header.

@@ -5,16 +5,13 @@
  * `$response['body']` (decoded only when Content-Type is exactly application/json).
  */
 import { describe, expect, it } from 'vitest';
-import { createCustomer, uid } from '../worker/helpers/local-api';
-import { at, expectReads, php, phpJsonEncode, replay } from './clients';
+import { uid } from '../worker/helpers/local-api';
+import { at, expectReads, php, phpJsonEncode, replay, seedReferral } from './clients';
 
-/** Each test's own referrer and referred customer (created directly, not through the SDK shapes). */
+/** Each test's own referrer and referred customer, by the ids the SDK calls take. */
 async function seed() {
-  const run = uid('php');
-  const email = `${run}@example.com`;
-  const referrer = await createCustomer({ key: `${run}-alice`, email, name: 'Alice' });
-  const referred = await createCustomer({ key: `${run}-bob`, email: `b-${email}`, referring_customer: { key: referrer.key } });
-  return { run, email, referrerId: referrer.id, referredId: referred.id };
+  const { run, referrer, referred } = await seedReferral('php');
+  return { run, email: referrer.email!, referrerId: referrer.id, referredId: referred.id };
 }
 
 describe('json_encode, as the SDK sends it', () => {

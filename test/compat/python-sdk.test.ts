@@ -6,15 +6,10 @@
  * the body's `message`.
  */
 import { describe, expect, it } from 'vitest';
-import { createCustomer, uid } from '../worker/helpers/local-api';
-import { expectReads, python, pythonJsonDumps, replay } from './clients';
+import { uid } from '../worker/helpers/local-api';
+import { expectReads, python, pythonJsonDumps, replay, seedReferral } from './clients';
 
-async function seed() {
-  const run = uid('py');
-  const referrer = await createCustomer({ key: `${run}-alice`, email: `${run}-alice@example.com` });
-  const referred = await createCustomer({ key: `${run}-bob`, email: `${run}-bob@example.com`, referring_customer: { key: referrer.key } });
-  return { run, referrer, referred };
-}
+const seed = () => seedReferral('py');
 
 describe('json.dumps, as requests sends it', () => {
   it('spaces separators and escapes non-ASCII', () => {

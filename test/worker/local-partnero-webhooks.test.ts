@@ -8,8 +8,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Webhook, WebhookPayload } from '../../shared/partnero';
 import { MAX_DELIVERY_ATTEMPTS, WEBHOOK_DEAD_LETTER_QUEUE, WEBHOOK_QUEUE } from '../../worker/dev/local-partnero/webhooks/deliver';
 import { verifyWebhookSignature, webhookSignature } from '../../worker/partnero/webhooks';
-import { captureQueue } from './helpers/api-queue';
-import { call, createCustomer, deliverLocal, stubReceiver, uid } from './helpers/local-api';
+import { captureQueue, deliver } from './helpers/api-queue';
+import { call, createCustomer, stubReceiver, uid } from './helpers/local-api';
 
 // Each test starts without subscriptions: a webhook left active would also receive the events
 // of later tests (through the real queue, whose consumer runs in this runtime too).
@@ -63,7 +63,7 @@ describe('a purchase, delivered to a subscribed receiver', () => {
     const mine = await messagesFor(webhook, sent);
     expect(mine).toHaveLength(2);
     const received = stubReceiver();
-    const outcome = await deliverLocal(WEBHOOK_QUEUE, mine);
+    const outcome = await deliver(WEBHOOK_QUEUE, mine);
     expect(outcome.acked).toHaveLength(2);
     expect(outcome.retried).toEqual([]);
 
@@ -176,25 +176,25 @@ describe('retries and the delivery log', () => {
     const { sent } = await withQueue('POST', '/v1/customers', { key: uid('retry') });
     const [message] = await messagesFor(webhook, sent);
     stubReceiver(() => 503);
-    const first = await deliverLocal(WEBHOOK_QUEUE, [message]);
+    const first = await deliver(WEBHOOK_QUEUE, [message]);
     expect(first.retried).toEqual([expect.objectContaining({ delaySeconds: 5 })]);
     expect((await deliveries(webhook))[0]).toMatchObject({ status: 'retrying', attempts: 1, response_status: 503, last_error: 'HTTP 503' });
 
     vi.restoreAllMocks();
     stubReceiver(() => new TypeError('Network connection lost.'));
-    const second = await deliverLocal(WEBHOOK_QUEUE, [message], { attempts: 2 });
+    const second = await deliver(WEBHOOK_QUEUE, [message], { attempts: 2 });
     expect(second.retried).toEqual([expect.objectContaining({ delaySeconds: 20 })]);
     expect((await deliveries(webhook))[0]).toMatchObject({ status: 'retrying', attempts: 2, response_status: null, last_error: expect.stringContaining('Network connection lost') });
 
     vi.restoreAllMocks();
     const received = stubReceiver(() => 204);
-    const third = await deliverLocal(WEBHOOK_QUEUE, [message], { attempts: 3 });
+    const third = await deliver(WEBHOOK_QUEUE, [message], { attempts: 3 });
     expect(third.acked).toHaveLength(1);
     expect(received).toHaveLength(1);
     expect((await deliveries(webhook))[0]).toMatchObject({ status: 'delivered', attempts: 3, response_status: 204, last_error: null });
 
     // A redelivered message of a delivered event is not sent again.
-    const repeat = await deliverLocal(WEBHOOK_QUEUE, [message], { attempts: 1 });
+    const repeat = await deliver(WEBHOOK_QUEUE, [message], { attempts: 1 });
     expect(repeat.acked).toHaveLength(1);
     expect(received).toHaveLength(1);
   });
@@ -206,10 +206,10 @@ describe('retries and the delivery log', () => {
     const [last] = await messagesFor(webhook, sent);
     const [stranded] = await messagesFor(webhook, sent2);
     stubReceiver(() => 500);
-    const final = await deliverLocal(WEBHOOK_QUEUE, [last], { attempts: MAX_DELIVERY_ATTEMPTS });
+    const final = await deliver(WEBHOOK_QUEUE, [last], { attempts: MAX_DELIVERY_ATTEMPTS });
     expect(final.acked).toHaveLength(1);
     expect(final.retried).toEqual([]);
-    const dead = await deliverLocal(WEBHOOK_DEAD_LETTER_QUEUE, [stranded]);
+    const dead = await deliver(WEBHOOK_DEAD_LETTER_QUEUE, [stranded]);
     expect(dead.acked).toHaveLength(1);
     expect((await deliveries(webhook)).map((d) => d.status)).toEqual(['failed', 'failed']);
   });
@@ -223,14 +223,14 @@ describe('retries and the delivery log', () => {
     expect((await call('DELETE', `/v1/webhooks/${gone.key}`)).status).toBe(200);
     expect((await call('PUT', `/v1/webhooks/${paused.key}`, { is_active: false })).status).toBe(200);
     const received = stubReceiver();
-    const outcome = await deliverLocal(WEBHOOK_QUEUE, [forGone, forPaused, { type: 'nonsense' }, 'garbage']);
+    const outcome = await deliver(WEBHOOK_QUEUE, [forGone, forPaused, { type: 'nonsense' }, 'garbage']);
     expect(outcome.acked).toHaveLength(4);
     expect(received).toEqual([]);
     expect((await deliveries(paused))[0]).toMatchObject({ status: 'failed', last_error: expect.stringContaining('deactivated') });
   });
 
   it('is dispatched by queue name: the signup queue still reaches the production consumer', async () => {
-    const outcome = await deliverLocal('referral-signups', [{ type: 'nonsense' }]);
+    const outcome = await deliver('referral-signups', [{ type: 'nonsense' }]);
     // The production consumer drops malformed signups with an ack, as before.
     expect(outcome.acked).toHaveLength(1);
   });

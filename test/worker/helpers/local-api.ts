@@ -1,8 +1,7 @@
-import { createExecutionContext, createMessageBatch, getQueueResult, waitOnExecutionContext } from 'cloudflare:test';
+import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
 import { env, exports } from 'cloudflare:workers';
 import { vi } from 'vitest';
 import type { Customer } from '../../../shared/partnero';
-import devWorker from '../../../worker/dev/index';
 import type { LocalBindings as Env } from '../../../worker/dev/local-partnero/env';
 import { localPartnero } from '../../../worker/dev/local-partnero/app';
 
@@ -133,37 +132,4 @@ export function stubReceiver(reply: (request: Request, n: number) => number | Er
     return new Response([101, 204, 205, 304].includes(outcome) ? null : 'ok', { status: outcome });
   });
   return received;
-}
-
-let nextMessage = 0;
-
-/**
- * Delivers `bodies` as one batch of `queueName` to the dev composition's exported `queue`
- * handler (the real entry point, which dispatches to the local API's webhook consumer), and
- * answers which messages were acked and which retried, with what delay.
- */
-export async function deliverLocal(
-  queueName: string,
-  bodies: unknown[],
-  options: { attempts?: number; env?: Partial<Env> } = {},
-): Promise<{ acked: string[]; retried: Array<{ msgId: string; delaySeconds?: number }> }> {
-  const messages = bodies.map((body) => ({ id: `lw-${(nextMessage += 1)}`, timestamp: new Date(), attempts: options.attempts ?? 1, body }));
-  const batch = createMessageBatch(queueName, messages);
-  const delays = new Map<string, number | undefined>();
-  for (const message of batch.messages) {
-    const retry = message.retry.bind(message);
-    Object.defineProperty(message, 'retry', {
-      value: (opts?: QueueRetryOptions) => {
-        delays.set(message.id, opts?.delaySeconds);
-        retry(opts);
-      },
-    });
-  }
-  const ctx = createExecutionContext();
-  await devWorker.queue(batch, { ...env, ...options.env }, ctx);
-  const result = await getQueueResult(batch, ctx);
-  return {
-    acked: result.ackAll ? messages.map((m) => m.id) : result.explicitAcks,
-    retried: result.retryMessages.map((r: { msgId: string }) => ({ msgId: r.msgId, delaySeconds: delays.get(r.msgId) })),
-  };
 }

@@ -89,45 +89,48 @@ export async function pageOf<Row>(
   };
 }
 
-/** One page of customers matching `where`, newest first unless `sort` is `asc`, and how many match. */
-export async function pageOfCustomers(
+/**
+ * One page of `select … WHERE where`, ordered by `orderBy` (newest first unless `sort` is
+ * `asc`), and how many rows of `countFrom` match `where`. `select`, `countFrom`, `where` and
+ * `orderBy` are SQL written in this module and the routes, never input; values go in `params`.
+ */
+export async function pageWhere<Row>(
+  db: D1Database,
+  sql: { select: string; countFrom: string; orderBy: string },
+  where: string,
+  params: unknown[],
+  page: { limit: number; offset: number; sort?: SortOrder },
+): Promise<{ rows: Row[]; total: number }> {
+  const n = params.length;
+  const order = page.sort === 'asc' ? 'ASC' : 'DESC';
+  return pageOf<Row>(
+    db,
+    db
+      .prepare(`${sql.select} WHERE ${where} ORDER BY ${sql.orderBy} ${order} LIMIT ?${n + 1} OFFSET ?${n + 2}`)
+      .bind(...params, page.limit, page.offset),
+    db.prepare(`SELECT COUNT(*) AS total FROM ${sql.countFrom} WHERE ${where}`).bind(...params),
+  );
+}
+
+/** One page of customers matching `where` (over CUSTOMER_SELECT's `c`), newest first unless `sort` is `asc`. */
+export function pageOfCustomers(
   db: D1Database,
   where: string,
   params: unknown[],
   page: { limit: number; offset: number; sort?: SortOrder },
 ): Promise<{ rows: CustomerRow[]; total: number }> {
-  const n = params.length;
-  const order = page.sort === 'asc' ? 'ASC' : 'DESC';
-  return pageOf<CustomerRow>(
-    db,
-    db
-      .prepare(`${CUSTOMER_SELECT} WHERE ${where} ORDER BY c.pk ${order} LIMIT ?${n + 1} OFFSET ?${n + 2}`)
-      .bind(...params, page.limit, page.offset),
-    db.prepare(`SELECT COUNT(*) AS total FROM customers c WHERE ${where}`).bind(...params),
-  );
+  return pageWhere<CustomerRow>(db, { select: CUSTOMER_SELECT, countFrom: 'customers c', orderBy: 'c.pk' }, where, params, page);
 }
 
 /** One page of transactions matching `where` (over TRANSACTION_SELECT's aliases), and the total. */
-export async function pageOfTransactions(
+export function pageOfTransactions(
   db: D1Database,
   where: string,
   params: unknown[],
   page: { limit: number; offset: number; sort?: SortOrder },
 ): Promise<{ rows: TransactionRow[]; total: number }> {
-  const n = params.length;
-  const order = page.sort === 'asc' ? 'ASC' : 'DESC';
-  return pageOf<TransactionRow>(
-    db,
-    db
-      .prepare(`${TRANSACTION_SELECT} WHERE ${where} ORDER BY t.pk ${order} LIMIT ?${n + 1} OFFSET ?${n + 2}`)
-      .bind(...params, page.limit, page.offset),
-    db
-      .prepare(
-        `SELECT COUNT(*) AS total FROM transactions t JOIN customers c ON c.pk = t.customer_pk
-         LEFT JOIN customers r ON r.pk = t.referring_customer_pk WHERE ${where}`,
-      )
-      .bind(...params),
-  );
+  const countFrom = 'transactions t JOIN customers c ON c.pk = t.customer_pk LEFT JOIN customers r ON r.pk = t.referring_customer_pk';
+  return pageWhere<TransactionRow>(db, { select: TRANSACTION_SELECT, countFrom, orderBy: 't.pk' }, where, params, page);
 }
 
 export async function transactionByKey(db: D1Database, key: string): Promise<TransactionRow | null> {

@@ -181,38 +181,36 @@ async function getTransaction(c: LocalContext): Promise<Response> {
   return ok(c, presentTransaction(await transactionAt(c, db)));
 }
 
-/** Archive: the transaction stays listed as `archived` and its reward leaves the referrer's balance. */
-async function archiveTransaction(c: LocalContext): Promise<Response> {
-  const { db } = storage(c);
-  const row = await transactionAt(c, db);
-  if (row.status === 'archived') return ok(c, presentTransaction(row));
-  const now = timestamp();
-  const results = await batch(db, [
-    db.prepare(`UPDATE transactions SET status = 'archived', archived_at = ?2, updated_at = ?2 WHERE pk = ?1`).bind(row.pk, now),
-    db.prepare(`DELETE FROM balance_entries WHERE transaction_pk = ?1 AND source = 'reward'`).bind(row.pk),
-    db.prepare(`${TRANSACTION_SELECT} WHERE t.pk = ?1`).bind(row.pk),
-  ]);
-  return ok(c, presentTransaction(selected(results)));
-}
-
-/** Revoke-archive: active again, and the reward it had earned is credited back (once). */
-async function restoreTransaction(c: LocalContext): Promise<Response> {
-  const { db } = storage(c);
-  const row = await transactionAt(c, db);
-  if (row.status === 'active') return ok(c, presentTransaction(row));
-  const now = timestamp();
-  const results = await batch(db, [
-    db.prepare(`UPDATE transactions SET status = 'active', archived_at = NULL, updated_at = ?2 WHERE pk = ?1`).bind(row.pk, now),
-    db
-      .prepare(
-        `INSERT OR IGNORE INTO balance_entries (customer_pk, amount_e4, amount_units, is_currency, source, transaction_pk, created_at)
-         SELECT referring_customer_pk, reward_amount_e4, reward_units, COALESCE(reward_is_currency, 1), 'reward', pk, ?2
-         FROM transactions WHERE pk = ?1 AND status = 'active' AND reward_amount_e4 IS NOT NULL AND referring_customer_pk IS NOT NULL`,
-      )
-      .bind(row.pk, now),
-    db.prepare(`${TRANSACTION_SELECT} WHERE t.pk = ?1`).bind(row.pk),
-  ]);
-  return ok(c, presentTransaction(selected(results)));
+/**
+ * Archive and revoke-archive. Archived, a transaction stays listed (`status: archived`) and its
+ * reward leaves the referrer's balance; restored, the reward it had earned is credited back
+ * (the unique reward index allows it once, however many restores race).
+ */
+function setTransactionStatus(status: 'active' | 'archived') {
+  return async (c: LocalContext): Promise<Response> => {
+    const { db } = storage(c);
+    const row = await transactionAt(c, db);
+    if (row.status === status) return ok(c, presentTransaction(row));
+    const now = timestamp();
+    const reward =
+      status === 'archived'
+        ? db.prepare(`DELETE FROM balance_entries WHERE transaction_pk = ?1 AND source = 'reward'`).bind(row.pk)
+        : db
+            .prepare(
+              `INSERT OR IGNORE INTO balance_entries (customer_pk, amount_e4, amount_units, is_currency, source, transaction_pk, created_at)
+               SELECT referring_customer_pk, reward_amount_e4, reward_units, COALESCE(reward_is_currency, 1), 'reward', pk, ?2
+               FROM transactions WHERE pk = ?1 AND status = 'active' AND reward_amount_e4 IS NOT NULL AND referring_customer_pk IS NOT NULL`,
+            )
+            .bind(row.pk, now);
+    const results = await batch(db, [
+      db
+        .prepare(`UPDATE transactions SET status = ?2, archived_at = CASE WHEN ?2 = 'archived' THEN ?3 END, updated_at = ?3 WHERE pk = ?1`)
+        .bind(row.pk, status, now),
+      reward,
+      db.prepare(`${TRANSACTION_SELECT} WHERE t.pk = ?1`).bind(row.pk),
+    ]);
+    return ok(c, presentTransaction(selected(results)));
+  };
 }
 
 /** Delete (a refund): the transaction and the reward it earned are gone. */
@@ -232,6 +230,6 @@ export const transactions = new Hono<LocalEnv>()
   .get('/transactions', listTransactions)
   .get('/transactions/:key', getTransaction)
   .delete('/transactions/:key', deleteTransaction)
-  .post('/transactions/:key/archive', archiveTransaction)
-  .post('/transactions/:key/revoke-archive', restoreTransaction);
+  .post('/transactions/:key/archive', setTransactionStatus('archived'))
+  .post('/transactions/:key/revoke-archive', setTransactionStatus('active'));
 

@@ -6,7 +6,7 @@ import { listEnvelope, parsePage } from '../pagination';
 import { presentDelivery, presentWebhook, timestamp, type DeliveryRow, type WebhookRow } from '../present';
 import { ok, pathParam, storage } from '../request';
 import { createWebhookSchema, parseInput, updateWebhookSchema } from '../schemas';
-import { pageOf } from '../store';
+import { pageWhere } from '../store';
 import { newSecret } from '../webhooks/sign';
 
 /**
@@ -47,12 +47,8 @@ async function createWebhook(c: LocalContext): Promise<Response> {
 async function listWebhooks(c: LocalContext): Promise<Response> {
   const { db } = storage(c);
   const page = parsePage(input(c));
-  const order = page.sort === 'asc' ? 'ASC' : 'DESC';
-  const { rows, total } = await pageOf<WebhookRow>(
-    db,
-    db.prepare(`SELECT * FROM webhooks ORDER BY pk ${order} LIMIT ?1 OFFSET ?2`).bind(page.limit, page.offset),
-    db.prepare('SELECT COUNT(*) AS total FROM webhooks'),
-  );
+  const sql = { select: 'SELECT * FROM webhooks', countFrom: 'webhooks', orderBy: 'pk' };
+  const { rows, total } = await pageWhere<WebhookRow>(db, sql, '1 = 1', [], page);
   return c.json(listEnvelope(c.req.url, rows.map(presentWebhook), total, page));
 }
 
@@ -101,14 +97,8 @@ async function listDeliveries(c: LocalContext): Promise<Response> {
   const { db } = storage(c);
   const row = await webhookByKey(db, pathParam(c, 'key', webhookNotFound));
   const page = parsePage(input(c));
-  const order = page.sort === 'asc' ? 'ASC' : 'DESC';
-  const { rows, total } = await pageOf<DeliveryRow>(
-    db,
-    db
-      .prepare(`SELECT * FROM webhook_deliveries WHERE webhook_pk = ?1 ORDER BY pk ${order} LIMIT ?2 OFFSET ?3`)
-      .bind(row.pk, page.limit, page.offset),
-    db.prepare('SELECT COUNT(*) AS total FROM webhook_deliveries WHERE webhook_pk = ?1').bind(row.pk),
-  );
+  const sql = { select: 'SELECT * FROM webhook_deliveries', countFrom: 'webhook_deliveries', orderBy: 'pk' };
+  const { rows, total } = await pageWhere<DeliveryRow>(db, sql, 'webhook_pk = ?1', [row.pk], page);
   return c.json(listEnvelope(c.req.url, rows.map(presentDelivery), total, page));
 }
 
