@@ -31,7 +31,7 @@ export default defineConfig({
         ],
         test: {
           name: 'worker',
-          include: ['test/worker/**/*.test.ts', 'test/contract/**/*.test.ts'],
+          include: ['test/worker/**/*.test.ts', 'test/contract/**/*.test.ts', 'test/compat/**/*.test.ts'],
           setupFiles: ['test/worker/setup.ts'],
           // Property tests make hundreds of requests; a loaded CI machine must not turn that into a timeout.
           testTimeout: 60_000,

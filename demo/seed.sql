@@ -5,7 +5,10 @@
 --
 --   alice  referrer: dave and erin (erin archived); 5 clicks; balance 26.55 USD + 100 points
 --   bob    referrer: frank; 2 clicks; balance 8 EUR
---   carol  referrer: grace (who has not bought yet)
+--   carol  referrer: grace (who has not bought yet); a second referral link, ?ref=carol-friends
+--
+-- Every customer's default referral link (?ref=<key>) is created with it by a trigger
+-- (migration 0002), so only extra links appear here.
 
 INSERT OR IGNORE INTO customers (id, key, email, name, surname, status, created_at, updated_at) VALUES
   ('alice', 'alice', 'alice@example.com', 'Alice', 'Brown', 'active', '2025-05-01T09:00:00.000000Z', '2025-05-01T09:00:00.000000Z'),
@@ -20,6 +23,11 @@ WITH v (id, email, name, surname, status, referrer, created_at) AS (VALUES
 INSERT OR IGNORE INTO customers (id, key, email, name, surname, status, referring_customer_pk, created_at, updated_at)
 SELECT v.id, v.id, v.email, v.name, v.surname, v.status, r.pk, v.created_at, v.created_at
 FROM v JOIN customers r ON r.key = v.referrer ORDER BY v.created_at;
+
+-- carol's additional link: attributes signups and counts clicks like her default one.
+INSERT OR IGNORE INTO referral_links (id, key, customer_pk, is_default, is_additional, created_at, updated_at)
+SELECT 'rl_seed_carol_friends', 'carol-friends', pk, 0, 1, '2025-05-01T09:20:00.000000Z', '2025-05-01T09:20:00.000000Z'
+FROM customers WHERE key = 'carol';
 
 WITH v (key, url, created_at) AS (VALUES
   ('alice', 'http://localhost:8787/demo/?ref=alice', '2025-05-01T12:00:00.000000Z'),
@@ -41,8 +49,8 @@ WITH v (key, buyer, amount_e4, units, created_at) AS (VALUES
   ('seed_tx_erin_1', 'erin', 455000, 'USD', '2025-05-07T12:00:00.000000Z'),
   ('seed_tx_frank_1', 'frank', 800000, 'EUR', '2025-05-08T18:30:00.000000Z'))
 INSERT OR IGNORE INTO transactions
-  (key, customer_pk, referring_customer_pk, amount_e4, amount_units, action, reward_amount_e4, reward_units, reward_is_currency, created_at)
-SELECT v.key, b.pk, b.referring_customer_pk, v.amount_e4, v.units, 'sale', v.amount_e4 / 10, v.units, 1, v.created_at
+  (key, customer_pk, referring_customer_pk, amount_e4, amount_units, action, reward_amount_e4, reward_units, reward_is_currency, created_at, updated_at)
+SELECT v.key, b.pk, b.referring_customer_pk, v.amount_e4, v.units, 'sale', v.amount_e4 / 10, v.units, 1, v.created_at, v.created_at
 FROM v JOIN customers b ON b.key = v.buyer
 WHERE b.referring_customer_pk IS NOT NULL ORDER BY v.created_at;
 

@@ -141,7 +141,7 @@ describe('POST /v1/customers', () => {
     [{ email: 'not-an-email' }, 'email'],
     [{ email: 42 }, 'email'],
     [{ key: 'has space' }, 'key'],
-    [{ key: '' }, 'key'],
+    [{ key: 'a/b' }, 'key'],
     [{ name: 'x'.repeat(256) }, 'name'],
     [{ metadata: { date_of_birth: '1990-02-30' } }, 'metadata.date_of_birth'],
     [{ metadata: 'yes' }, 'metadata'],
@@ -279,19 +279,52 @@ describe('PUT /v1/customers/{id} and PUT /v1/customers', () => {
     expect(await snapshot()).toBe(before);
   });
 
-  it('answers 422 without update, 404 for an unknown customer, 422 for a bad email', async () => {
+  it('reads flat fields when there is no update object, and an empty update changes nothing', async () => {
+    const c = await createCustomer({ name: 'Alice', surname: 'Brown' });
+    const flat = await call('PUT', `/v1/customers/${c.id}`, { name: 'x' });
+    expect(flat.status).toBe(200);
+    expect(flat.body.data).toMatchObject({ name: 'x', surname: 'Brown' });
+    const before = await snapshot();
+    const empty = await call('PUT', `/v1/customers/${c.id}`, {});
+    expect(empty.status).toBe(200);
+    expect(empty.body.data).toEqual(flat.body.data);
+    expect(await snapshot()).toBe(before);
+  });
+
+  it('lets update win over flat fields, and leaves null fields unchanged', async () => {
+    const c = await createCustomer({ name: 'Alice', surname: 'Brown', email: 'a@example.com' });
+    const res = await call('PUT', `/v1/customers/${c.id}`, { name: 'Flat', update: { name: 'Wrapped', surname: null, email: '' } });
+    expect(res.status).toBe(200);
+    expect(res.body.data).toMatchObject({ name: 'Wrapped', surname: 'Brown', email: 'a@example.com' });
+  });
+
+  it('answers 404 for an unknown customer, 422 for a bad email or no customer named', async () => {
     const c = await createCustomer();
-    const missing = await call('PUT', `/v1/customers/${c.id}`, { name: 'x' });
-    expect(missing.status).toBe(422);
-    expect(missing.body.errors.update).toEqual(['The update field is required.']);
     expect((await call('PUT', `/v1/customers/${uid('ghost')}`, { update: {} })).status).toBe(404);
     expect((await call('PUT', '/v1/customers', { id: uid('ghost'), update: {} })).status).toBe(404);
     const bad = await call('PUT', `/v1/customers/${c.id}`, { update: { email: 'nope' } });
     expect(bad.status).toBe(422);
     expect(Object.keys(bad.body.errors)).toEqual(['update.email']);
+    const badFlat = await call('PUT', `/v1/customers/${c.id}`, { email: 'nope' });
+    expect(badFlat.status).toBe(422);
+    expect(Object.keys(badFlat.body.errors)).toEqual(['email']);
+    const notObject = await call('PUT', `/v1/customers/${c.id}`, { update: 'x' });
+    expect(notObject.status).toBe(422);
+    expect(Object.keys(notObject.body.errors)).toEqual(['update']);
     const noId = await call('PUT', '/v1/customers', { update: {} });
     expect(noId.status).toBe(422);
-    expect(noId.body.errors.id).toEqual(['The id field is required.']);
+    expect(Object.keys(noId.body.errors)).toEqual(['id']);
+  });
+
+  it('names the customer in a PUT /customers body by id, key or email', async () => {
+    const c = await createCustomer({ id: uid('id'), key: uid('key'), email: `${uid('m')}@example.com` });
+    for (const [locator, name] of [[{ id: c.id }, 'ById'], [{ key: c.key }, 'ByKey'], [{ email: c.email }, 'ByEmail']] as const) {
+      const res = await call('PUT', '/v1/customers', { ...locator, update: { name } });
+      expect(res.status, JSON.stringify(locator)).toBe(200);
+      expect(res.body.data).toMatchObject({ id: c.id, name });
+    }
+    const flat = await call('PUT', '/v1/customers', { key: c.key, surname: 'Flat' });
+    expect(flat.body.data).toMatchObject({ key: c.key, surname: 'Flat' });
   });
 });
 

@@ -1,11 +1,14 @@
 import fc from 'fast-check';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { env } from 'cloudflare:workers';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, createCustomer, snapshot, type LocalCustomer } from './helpers/local-api';
 
 /** Field names the endpoints know, so generated bodies often get past the first check. */
 const FIELDS = [
   'key', 'id', 'email', 'name', 'surname', 'metadata', 'date_of_birth', 'referring_customer', 'update',
   'amount', 'amount_units', 'is_currency', 'action', 'customer', 'url', 'personalization', '__proto__', 'constructor',
+  'rewardable', 'product_id', 'created_at', 'default', 'is_additional', 'isAdditional', 'direct_tracking', 'domain_id',
+  'events', 'is_active', 'limit', 'page', 'sort',
 ];
 
 const jsonValue = fc.jsonValue({ maxDepth: 3 });
@@ -18,9 +21,22 @@ const rawBody = fc.oneof(fc.string({ maxLength: 80 }), body.map((b) => JSON.stri
 const OK_STATUSES = [200, 400, 404, 405, 413, 422];
 
 let customer: LocalCustomer;
+let linkId: string;
+let webhookKey: string;
+let transactionKey: string;
 beforeAll(async () => {
   const referrer = await createCustomer();
   customer = await createCustomer({ referring_customer: { key: referrer.key } });
+  linkId = (await call('POST', '/v1/customer_referral_links', { customer: { id: customer.id } })).body.data.id;
+  // Inactive: fuzzed events must not be delivered anywhere.
+  webhookKey = (await call('POST', '/v1/webhooks', { url: 'https://receiver.example/fuzz', events: ['customer.created'], is_active: false })).body.data.key;
+  transactionKey = `fuzz-${crypto.randomUUID()}`;
+  await call('POST', '/v1/transactions', { key: transactionKey, amount: 1, customer: { key: customer.key } });
+});
+
+afterAll(async () => {
+  // A fuzzed body may have created an active webhook: nothing must be delivered after the run.
+  await env.LOCAL_DB!.prepare('UPDATE webhooks SET is_active = 0').run();
 });
 
 /** Every endpoint that reads a body; `:id` is the fuzzed customer, filled in at run time. */
@@ -31,9 +47,17 @@ const WRITES: Array<[string, string]> = [
   ['POST', '/v1/customers/:id/balance/credit'],
   ['POST', '/v1/customers:invite'],
   ['POST', '/v1/transactions'],
+  ['POST', '/v1/transactions/:tx/archive'],
   ['POST', '/v1/clicks'],
+  ['POST', '/v1/customer_referral_links'],
+  ['PUT', '/v1/customer_referral_links/:link'],
+  ['POST', '/v1/webhooks'],
+  ['PUT', '/v1/webhooks/:hook'],
+  ['GET', '/v1/customers'],
+  ['GET', '/v1/transactions'],
 ];
-const withId = (path: string) => path.replace(':id', customer.id);
+const withId = (path: string) =>
+  path.replace(':id', customer.id).replace(':link', linkId).replace(':hook', webhookKey).replace(':tx', encodeURIComponent(transactionKey));
 
 /** Values near the edges of what the schemas accept. */
 const edgy = fc.oneof(
@@ -71,6 +95,15 @@ describe('fuzzed input never gives a 500 and a refused request changes nothing',
       fc
         .record({ email: edgy, name: edgy, surname: edgy, key: edgy, metadata: fc.record({ date_of_birth: edgy }) }, { requiredKeys: [] })
         .map((u) => ['PUT', withId('/v1/customers/:id'), { update: u }] as const),
+      fc
+        .record({ email: edgy, name: edgy, surname: edgy, metadata: fc.record({ date_of_birth: edgy }) }, { requiredKeys: [] })
+        .map((u) => ['PUT', withId('/v1/customers/:id'), u] as const),
+      fc
+        .record({ key: fc.oneof(fc.uuid(), edgy), amount: edgy, rewardable: edgy, created_at: edgy, customer: fc.record({ email: edgy }, { requiredKeys: [] }) }, { requiredKeys: [] })
+        .map((b) => ['POST', '/v1/transactions', b] as const),
+      fc
+        .record({ key: edgy, url: edgy, default: edgy, isAdditional: edgy, domain_id: edgy }, { requiredKeys: [] })
+        .map((b) => ['POST', '/v1/customer_referral_links', { ...b, customer: { key: customer.key } }] as const),
     );
     await fc.assert(
       fc.asyncProperty(cases, async ([method, path, payload]) => {

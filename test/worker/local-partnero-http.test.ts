@@ -59,7 +59,9 @@ describe('routing', () => {
       ['GET', '/v1/customers/x/archive', 'POST'],
       ['PATCH', '/v1/customers/x', 'DELETE, GET, HEAD, PUT'],
       ['POST', '/v1/customers:search', 'GET, HEAD'],
-      ['GET', '/v1/transactions', 'POST'],
+      ['PUT', '/v1/transactions', 'GET, HEAD, POST'],
+      ['PATCH', '/v1/webhooks/x', 'DELETE, GET, HEAD, PUT'],
+      ['POST', '/v1/customer_referral_links/x', 'DELETE, GET, HEAD, PUT'],
       ['GET', '/v1/customers/x/balance/credit', 'POST'],
     ];
     for (const [method, path, allow] of cases) {

@@ -50,4 +50,17 @@ describe('demo/seed.sql', () => {
     const referred = await call('GET', '/v1/customers?refer_status=referred');
     expect(referred.body.meta.total).toBe(4);
   });
+
+  it('gives every customer its default link, and carol a second one', async () => {
+    await applySeed();
+    for (const key of ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'grace']) {
+      const links = await call('GET', `/v1/customers/${key}/referral_links`);
+      expect(links.body.data[0], key).toMatchObject({ key, default: true });
+    }
+    const carol = await call('GET', '/v1/customers/carol');
+    expect(carol.body.data.referral_link).toBe('http://localhost:8787/demo/?ref=carol');
+    expect(carol.body.data.referral_links).toEqual(['http://localhost:8787/demo/?ref=carol', 'http://localhost:8787/demo/?ref=carol-friends']);
+    const seeded = await call('GET', '/v1/transactions/seed_tx_dave_1');
+    expect(seeded.body.data).toMatchObject({ status: 'active', rewarded: true, updated_at: '2025-05-06T10:00:00.000000Z' });
+  });
 });

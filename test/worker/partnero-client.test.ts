@@ -1,5 +1,8 @@
+import { createExecutionContext } from 'cloudflare:test';
+import { env } from 'cloudflare:workers';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { localPartnero } from '../../worker/dev/local-partnero/app';
 import { createPartneroClient, type TransportTuning } from '../../worker/partnero/client';
 import { backoffMs, isRetryable, parseRetryAfter } from '../../worker/partnero/retry';
 import { PartneroError, type PartneroClient, type PartneroClientOptions } from '../../worker/partnero/types';
@@ -71,6 +74,18 @@ const TRANSACTION = {
   referring_customer: { id: 'alice', key: 'alice' },
   reward: { amount: 10, amount_units: 'USD', is_currency: true },
   created_at: '2025-05-09T17:42:13.000000Z',
+};
+
+const LINK = { id: 'rl_1', key: 'alice', url: 'https://example.com/?ref=alice', default: true, is_additional: false, direct_tracking: false };
+const WEBHOOK = {
+  key: 'wh_1',
+  name: 'n8n',
+  url: 'https://n8n.example/w',
+  events: ['transaction.created'],
+  is_active: true,
+  signature: 'secret',
+  created_at: '2025-05-09T17:42:13.000000Z',
+  updated_at: '2025-05-09T17:42:13.000000Z',
 };
 
 /** Fast tuning: no real waiting, and every requested wait is recorded. */
@@ -229,6 +244,110 @@ describe('each endpoint sends the documented request', () => {
       path: '/v1/clicks',
       body: { key: 'alice', url: 'https://example.com/' },
     },
+    {
+      name: 'updateCustomer (flat style, as the n8n node and the Python SDK send it)',
+      reply: { data: CUSTOMER, status: 1 },
+      call: (c) => c.updateCustomer('alice', { name: 'Nadia' }, { style: 'flat' }),
+      method: 'PUT',
+      path: '/v1/customers/alice',
+      body: { name: 'Nadia' },
+    },
+    {
+      name: 'listCustomers (sort)',
+      reply: PAGE,
+      call: (c) => c.listCustomers({ sort: 'asc' }),
+      method: 'GET',
+      path: '/v1/customers',
+      query: { sort: 'asc' },
+    },
+    {
+      name: 'createTransaction (no action, buyer by email, not rewardable)',
+      reply: { data: TRANSACTION, status: 1 },
+      call: (c) => c.createTransaction({ key: 'tx1', amount: 5, customer: { email: 'bob@example.com' }, rewardable: false }),
+      method: 'POST',
+      path: '/v1/transactions',
+      body: { key: 'tx1', amount: 5, customer: { email: 'bob@example.com' }, rewardable: false },
+    },
+    {
+      name: 'listTransactions',
+      reply: { ...PAGE, data: [TRANSACTION] },
+      call: (c) => c.listTransactions({ limit: 10, key: 'tx1', customer: 'bob', referring_customer: 'alice', status: 'archived', sort: 'asc' }),
+      method: 'GET',
+      path: '/v1/transactions',
+      query: { limit: '10', key: 'tx1', customer: 'bob', referring_customer: 'alice', status: 'archived', sort: 'asc' },
+    },
+    { name: 'getTransaction', reply: { data: TRANSACTION, status: 1 }, call: (c) => c.getTransaction('tx/1'), method: 'GET', path: '/v1/transactions/tx%2F1' },
+    { name: 'archiveTransaction', reply: { data: TRANSACTION, status: 1 }, call: (c) => c.archiveTransaction('tx1'), method: 'POST', path: '/v1/transactions/tx1/archive' },
+    {
+      name: 'restoreTransaction',
+      reply: { data: TRANSACTION, status: 1 },
+      call: (c) => c.restoreTransaction('tx1'),
+      method: 'POST',
+      path: '/v1/transactions/tx1/revoke-archive',
+    },
+    { name: 'deleteTransaction', reply: null, call: (c) => c.deleteTransaction('tx1'), method: 'DELETE', path: '/v1/transactions/tx1' },
+    {
+      name: 'getCustomerReferralLinks',
+      reply: { ...PAGE, data: [LINK] },
+      call: (c) => c.getCustomerReferralLinks('alice', { limit: 10 }),
+      method: 'GET',
+      path: '/v1/customers/alice/referral_links',
+      query: { limit: '10' },
+    },
+    {
+      name: 'createReferralLink',
+      reply: { data: LINK, status: 1 },
+      call: (c) => c.createReferralLink({ customer: { key: 'alice' }, key: 'alice-spring', default: true }),
+      method: 'POST',
+      path: '/v1/customer_referral_links',
+      body: { customer: { key: 'alice' }, key: 'alice-spring', default: true },
+    },
+    { name: 'getReferralLink', reply: { data: LINK, status: 1 }, call: (c) => c.getReferralLink('rl_1'), method: 'GET', path: '/v1/customer_referral_links/rl_1' },
+    {
+      name: 'updateReferralLink (only the fields given)',
+      reply: { data: LINK, status: 1 },
+      call: (c) => c.updateReferralLink('rl_1', { key: 'alice-summer', url: undefined }),
+      method: 'PUT',
+      path: '/v1/customer_referral_links/rl_1',
+      body: { key: 'alice-summer' },
+    },
+    { name: 'deleteReferralLink', reply: null, call: (c) => c.deleteReferralLink('rl_1'), method: 'DELETE', path: '/v1/customer_referral_links/rl_1' },
+    {
+      name: 'searchReferralLinks',
+      reply: { data: [LINK], status: 1 },
+      call: (c) => c.searchReferralLinks({ key: 'alice' }),
+      method: 'GET',
+      path: '/v1/customer_referral_links:search',
+      query: { key: 'alice' },
+    },
+    {
+      name: 'createWebhook',
+      reply: { data: WEBHOOK, status: 1 },
+      call: (c) => c.createWebhook({ name: 'n8n', url: 'https://n8n.example/w', events: ['transaction.created'], is_active: true }),
+      method: 'POST',
+      path: '/v1/webhooks',
+      body: { name: 'n8n', url: 'https://n8n.example/w', events: ['transaction.created'], is_active: true },
+    },
+    { name: 'listWebhooks', reply: { ...PAGE, data: [WEBHOOK] }, call: (c) => c.listWebhooks({ page: 2 }), method: 'GET', path: '/v1/webhooks', query: { page: '2' } },
+    { name: 'getWebhook', reply: { data: WEBHOOK, status: 1 }, call: (c) => c.getWebhook('wh_1'), method: 'GET', path: '/v1/webhooks/wh_1' },
+    {
+      name: 'updateWebhook',
+      reply: { data: WEBHOOK, status: 1 },
+      call: (c) => c.updateWebhook('wh_1', { is_active: false }),
+      method: 'PUT',
+      path: '/v1/webhooks/wh_1',
+      body: { is_active: false },
+    },
+    { name: 'deleteWebhook', reply: null, call: (c) => c.deleteWebhook('wh_1'), method: 'DELETE', path: '/v1/webhooks/wh_1' },
+    {
+      name: 'listWebhookDeliveries',
+      reply: { ...PAGE, data: [{ id: 'wd_1', event: 'customer.created', status: 'delivered', attempts: 1 }] },
+      call: (c) => c.listWebhookDeliveries('wh_1'),
+      method: 'GET',
+      path: '/v1/webhooks/wh_1/deliveries',
+      query: {},
+    },
+    { name: 'testConnection', reply: { data: { message: 'ok' }, status: 1 }, call: (c) => c.testConnection(), method: 'GET', path: '/v1/test' },
   ];
 
   for (const t of cases) {
@@ -595,5 +714,122 @@ describe('properties', () => {
       ),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('lenient readers of the new answers', () => {
+  it('reads a referral link without an id or a key (from ?ref=), keeping unknown fields', async () => {
+    const f = fakeFetch(json({ data: [{ url: 'https://x.example/?ref=k1', clicks: 3 }, { key: 'k2', id: 9, default: 1 }], status: 1 }));
+    const links = await client(f.fetch).c.searchReferralLinks({ key: 'k' });
+    expect(links).toEqual([
+      { id: 'k1', key: 'k1', url: 'https://x.example/?ref=k1', default: false, is_additional: false, direct_tracking: false, customer: null, clicks: 3 },
+      { id: '9', key: 'k2', url: '', default: true, is_additional: false, direct_tracking: false, customer: null },
+    ]);
+    const none = fakeFetch(json({ data: [{ url: 'https://x.example/' }], status: 1 }));
+    expect((await rejection(client(none.fetch).c.searchReferralLinks({ key: 'k' }))).kind).toBe('invalid_response');
+  });
+
+  it('reads a bare transaction as an active rewarded sale when it shows a reward', async () => {
+    const f = fakeFetch(json({ data: { key: 'tx', amount: '12.5', reward: { amount: 1 }, extra: true }, status: 1 }));
+    expect(await client(f.fetch).c.getTransaction('tx')).toMatchObject({
+      key: 'tx',
+      amount: 12.5,
+      action: 'sale',
+      status: 'active',
+      rewardable: true,
+      rewarded: true,
+      reward: { amount: 1, amount_units: '', is_currency: true },
+      extra: true,
+    });
+  });
+
+  it('reads a webhook by its key (or id), and refuses one without either', async () => {
+    const f = fakeFetch(json({ data: { id: 42, url: 'https://h.example', events: ['customer.created', 7] }, status: 1 }));
+    expect(await client(f.fetch).c.getWebhook('42')).toMatchObject({ key: '42', events: ['customer.created'], is_active: true, signature: '', name: null });
+    const bad = fakeFetch(json({ data: { url: 'https://h.example' }, status: 1 }));
+    expect((await rejection(client(bad.fetch).c.getWebhook('x'))).kind).toBe('invalid_response');
+  });
+});
+
+describe('every function against the local API', () => {
+  const ctx = createExecutionContext();
+  const called = new Set<string>();
+  const base = createPartneroClient({
+    baseUrl: 'http://local-partnero.internal/v1',
+    apiKey: env.LOCAL_API_KEY ?? '',
+    fetch: async (request) => localPartnero.fetch(request, env, ctx),
+  });
+  /** The client, noting which functions the tests below call. */
+  const local = new Proxy(base, {
+    get(target, prop, receiver) {
+      if (typeof prop === 'string') called.add(prop);
+      return Reflect.get(target, prop, receiver) as unknown;
+    },
+  });
+  const key = (label: string) => `cl-${label}-${crypto.randomUUID().slice(0, 8)}`;
+
+  afterAll(() => {
+    expect([...called].sort()).toEqual(Object.keys(base).sort());
+  });
+
+  it('customers: create, get by key and email, list, search, update in every style, archive, restore, delete, test', async () => {
+    await local.testConnection();
+    const alice = await local.createCustomer({ key: key('alice'), email: `${key('a')}@example.com`, name: 'Alice' });
+    expect((await local.getCustomer(alice.email!)).id).toBe(alice.id);
+    expect((await local.listCustomers({ limit: 250, sort: 'asc' })).data.map((c) => c.id)).toContain(alice.id);
+    expect((await local.searchCustomers({ email: alice.email! })).map((c) => c.id)).toEqual([alice.id]);
+    expect((await local.updateCustomer(alice.id, { name: 'A1' })).name).toBe('A1');
+    expect((await local.updateCustomer(alice.id, { name: 'A2' }, { style: 'body' })).name).toBe('A2');
+    expect((await local.updateCustomer(alice.id, { name: 'A3' }, { style: 'flat' })).name).toBe('A3');
+    expect((await local.archiveCustomer(alice.id)).status).toBe('deleted');
+    expect((await local.restoreCustomer(alice.id)).status).toBe('active');
+    expect(await local.inviteCustomer({ email: `${key('f')}@example.com` })).toMatchObject({ name: null });
+    await local.deleteCustomer(alice.id);
+    expect((await rejection(local.getCustomer(alice.id))).status).toBe(404);
+  });
+
+  it('referrals, stats, balance, credit, clicks and transactions with their rewards', async () => {
+    const referrer = await local.createCustomer({ key: key('ref') });
+    const buyer = await local.createCustomer({ key: key('buyer'), referring_customer: { key: referrer.key as string } });
+    await local.recordClick({ key: referrer.key as string });
+    expect((await local.getCustomerReferrals(referrer.id)).data.map((c) => c.id)).toEqual([buyer.id]);
+    expect(await local.getCustomerStats(referrer.id)).toMatchObject({ clicks_count: 1, referrals_count: 1 });
+    const tx = await local.createTransaction({ key: key('tx'), amount: 30, customer: { key: buyer.key as string } });
+    expect(tx).toMatchObject({ action: 'sale', status: 'active', rewarded: true, reward: { amount: 3 } });
+    expect((await local.getCustomerTransactions(referrer.id)).data.map((t) => t.key)).toEqual([tx.key]);
+    expect((await local.listTransactions({ referring_customer: referrer.id })).data.map((t) => t.key)).toEqual([tx.key]);
+    expect((await local.getTransaction(tx.key)).key).toBe(tx.key);
+    expect((await local.archiveTransaction(tx.key)).reward).toBeNull();
+    expect((await local.getCustomerBalance(referrer.id)).balance.currency).toEqual([]);
+    expect((await local.restoreTransaction(tx.key)).reward).toMatchObject({ amount: 3 });
+    const credited = await local.creditCustomerBalance(referrer.id, { amount: 2, amount_units: 'USD', is_currency: true });
+    expect(credited.balance.currency).toEqual([{ amount: 5, amount_units: 'USD', is_currency: true }]);
+    await local.deleteTransaction(tx.key);
+    expect((await local.getCustomerBalance(referrer.id)).balance.currency).toEqual([{ amount: 2, amount_units: 'USD', is_currency: true }]);
+  });
+
+  it('referral links: list, create, get, update, search, delete', async () => {
+    const c = await local.createCustomer({ key: key('links') });
+    expect((await local.getCustomerReferralLinks(c.id)).data).toEqual([expect.objectContaining({ key: c.key, default: true })]);
+    const link = await local.createReferralLink({ customer: { id: c.id }, key: key('l') });
+    expect((await local.getReferralLink(link.id)).key).toBe(link.key);
+    const moved = await local.updateReferralLink(link.id, { default: true });
+    expect(moved.default).toBe(true);
+    expect((await local.getCustomer(c.id)).referral_link).toBe(moved.url);
+    expect((await local.searchReferralLinks({ key: link.key })).map((l) => l.id)).toEqual([link.id]);
+    const old = (await local.getCustomerReferralLinks(c.id)).data.find((l) => !l.default)!;
+    await local.deleteReferralLink(old.id);
+    expect((await rejection(local.getReferralLink(old.id))).status).toBe(404);
+  });
+
+  it('webhooks: create, list, get, update, deliveries, delete', async () => {
+    const hook = await local.createWebhook({ name: 'client', url: 'https://hooks.example/client', events: ['customer.created'], is_active: false });
+    expect(hook.signature).toMatch(/^[0-9a-f]{64}$/);
+    expect((await local.listWebhooks({ limit: 250 })).data.map((w) => w.key)).toContain(hook.key);
+    expect((await local.getWebhook(hook.key)).url).toBe(hook.url);
+    expect((await local.updateWebhook(hook.key, { name: 'renamed' })).name).toBe('renamed');
+    expect((await local.listWebhookDeliveries(hook.key)).data).toEqual([]);
+    await local.deleteWebhook(hook.key);
+    expect((await rejection(local.getWebhook(hook.key))).status).toBe(404);
   });
 });

@@ -11,6 +11,8 @@ import { configureDev, usesLocalPartnero } from './config';
 import { demo } from './demo/app';
 import type { DevEnv } from './env';
 import { localPartnero } from './local-partnero/app';
+import type { LocalBindings } from './local-partnero/env';
+import { handleWebhookQueue, isLocalWebhookQueue } from './local-partnero/webhooks/deliver';
 import { localFetch } from './upstream';
 
 export const dev: Composition<DevEnv> = { configure: configureDev, upstreamFetch: localFetch };
@@ -25,7 +27,12 @@ app.use('/demo/*', requireConfig(dev));
 app.route('/demo', demo);
 app.get('/', (c) => c.redirect('/demo/', 302));
 
+const productionQueue = createQueueHandler(dev);
+
 export default {
   fetch: app.fetch,
-  queue: createQueueHandler(dev),
-} satisfies ExportedHandler<DevEnv>;
+  // ---- local Partnero API webhook deliveries (issue 10): its two queues go to its consumer,
+  // ---- every other queue to the production handler, unchanged.
+  queue: (batch: MessageBatch<unknown>, env: LocalBindings, ctx: ExecutionContext) =>
+    isLocalWebhookQueue(batch.queue) ? handleWebhookQueue(batch, env) : productionQueue(batch, env, ctx),
+} satisfies ExportedHandler<LocalBindings>;

@@ -1,7 +1,7 @@
 /**
- * The typed Partnero client: one function per endpoint of the refer-a-friend customers API
- * (and its neighbours, transactions and clicks). Used against Partnero over HTTPS and
- * against the embedded local API in-process (see worker/upstream.ts).
+ * The typed Partnero client: one function per endpoint of the refer-a-friend API (customers,
+ * referral links, transactions, webhooks; and the local API's clicks). Used against Partnero over
+ * HTTPS and against the embedded local API in-process (see worker/upstream.ts).
  */
 import type { Customer, ListEnvelope, PageQuery } from '../../shared/partnero';
 import * as parse from './parse';
@@ -17,7 +17,7 @@ export type { TransportTuning } from './transport';
  * raised before anything is sent.
  */
 function segment(id: string): string {
-  const unaddressable = new PartneroError('http', 404, `The customer id ${JSON.stringify(id)} cannot be addressed in a URL path`);
+  const unaddressable = new PartneroError('http', 404, `The id ${JSON.stringify(id)} cannot be addressed in a URL path`);
   if (id === '' || id === '.' || id === '..') throw unaddressable;
   try {
     return encodeURIComponent(id);
@@ -32,7 +32,12 @@ function customerPath(id: string, rest = ''): string {
 }
 
 function page(query: PageQuery | undefined): RequestSpec['query'] {
-  return { limit: query?.limit, page: query?.page };
+  return { limit: query?.limit, page: query?.page, sort: query?.sort };
+}
+
+/** Only the fields that are set, so an update never sends a null that could mean "clear". */
+function defined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 /**
@@ -99,10 +104,16 @@ export function createPartneroClient(options: PartneroClientOptions & TransportT
 
     updateCustomer: (id, update, opts) =>
       dataOf(
-        () =>
-          opts?.style === 'body'
-            ? { method: 'PUT', path: '/customers', body: { id, update } }
-            : { method: 'PUT', path: customerPath(id), body: { update } },
+        (): RequestSpec => {
+          switch (opts?.style) {
+            case 'body':
+              return { method: 'PUT', path: '/customers', body: { id, update } };
+            case 'flat':
+              return { method: 'PUT', path: customerPath(id), body: update };
+            default:
+              return { method: 'PUT', path: customerPath(id), body: { update } };
+          }
+        },
         opts,
         parse.customer,
       ),
@@ -140,6 +151,78 @@ export function createPartneroClient(options: PartneroClientOptions & TransportT
       dataOf(() => ({ method: 'POST', path: customerPath(id, '/balance/credit'), body: input }), opts, parse.balance),
 
     createTransaction: (input, opts) => dataOf(() => ({ method: 'POST', path: '/transactions', body: input }), opts, parse.transaction),
+
+    listTransactions: (query, opts) =>
+      listOf(
+        () => ({
+          method: 'GET',
+          path: '/transactions',
+          query: {
+            ...page(query),
+            key: query?.key,
+            customer: query?.customer,
+            referring_customer: query?.referring_customer,
+            status: query?.status,
+          },
+        }),
+        opts,
+        parse.transaction,
+      ),
+
+    getTransaction: (key, opts) => dataOf(() => ({ method: 'GET', path: `/transactions/${segment(key)}` }), opts, parse.transaction),
+
+    archiveTransaction: (key, opts) =>
+      dataOf(() => ({ method: 'POST', path: `/transactions/${segment(key)}/archive` }), opts, parse.transaction),
+
+    restoreTransaction: (key, opts) =>
+      dataOf(() => ({ method: 'POST', path: `/transactions/${segment(key)}/revoke-archive` }), opts, parse.transaction),
+
+    deleteTransaction: (key, opts) =>
+      call(async () => {
+        await send({ method: 'DELETE', path: `/transactions/${segment(key)}`, expectBody: false }, opts);
+      }),
+
+    getCustomerReferralLinks: (id, query, opts) =>
+      listOf(() => ({ method: 'GET', path: customerPath(id, '/referral_links'), query: page(query) }), opts, parse.referralLink),
+
+    createReferralLink: (input, opts) =>
+      dataOf(() => ({ method: 'POST', path: '/customer_referral_links', body: input }), opts, parse.referralLink),
+
+    getReferralLink: (id, opts) =>
+      dataOf(() => ({ method: 'GET', path: `/customer_referral_links/${segment(id)}` }), opts, parse.referralLink),
+
+    updateReferralLink: (id, input, opts) =>
+      dataOf(() => ({ method: 'PUT', path: `/customer_referral_links/${segment(id)}`, body: defined(input) }), opts, parse.referralLink),
+
+    deleteReferralLink: (id, opts) =>
+      call(async () => {
+        await send({ method: 'DELETE', path: `/customer_referral_links/${segment(id)}`, expectBody: false }, opts);
+      }),
+
+    searchReferralLinks: (query, opts) =>
+      dataOf(() => ({ method: 'GET', path: '/customer_referral_links:search', query: { id: query.id, key: query.key } }), opts, parse.referralLinks),
+
+    createWebhook: (input, opts) => dataOf(() => ({ method: 'POST', path: '/webhooks', body: input }), opts, parse.webhook),
+
+    listWebhooks: (query, opts) => listOf(() => ({ method: 'GET', path: '/webhooks', query: page(query) }), opts, parse.webhook),
+
+    getWebhook: (key, opts) => dataOf(() => ({ method: 'GET', path: `/webhooks/${segment(key)}` }), opts, parse.webhook),
+
+    updateWebhook: (key, input, opts) =>
+      dataOf(() => ({ method: 'PUT', path: `/webhooks/${segment(key)}`, body: defined(input) }), opts, parse.webhook),
+
+    deleteWebhook: (key, opts) =>
+      call(async () => {
+        await send({ method: 'DELETE', path: `/webhooks/${segment(key)}`, expectBody: false }, opts);
+      }),
+
+    listWebhookDeliveries: (key, query, opts) =>
+      listOf(() => ({ method: 'GET', path: `/webhooks/${segment(key)}/deliveries`, query: page(query) }), opts, parse.webhookDelivery),
+
+    testConnection: (opts) =>
+      call(async () => {
+        await send({ method: 'GET', path: '/test', expectBody: false }, opts);
+      }),
 
     recordClick: (input, opts) => dataOf(() => ({ method: 'POST', path: '/clicks', body: input }), opts, parse.click),
   };

@@ -17,9 +17,12 @@ import type {
   ListEnvelope,
   PageLinks,
   PageMeta,
+  ReferralLink,
   Reward,
   SharePlatform,
   Transaction,
+  Webhook,
+  WebhookDelivery,
 } from '../../shared/partnero';
 
 /** The body does not have the minimal shape of the expected answer. */
@@ -200,19 +203,102 @@ function reward(value: unknown): Reward | null {
   return { ...value, amount: num(value.amount, 0), amount_units: str(value.amount_units, ''), is_currency: bool(value.is_currency, true) };
 }
 
-/** A purchase and the reward it earned the referrer. */
+/**
+ * A purchase and the reward it earned the referrer. Without `status` it is active; without
+ * `rewarded`, it was rewarded when a reward is shown; without `rewardable`, it was rewardable.
+ */
 export function transaction(value: unknown): Transaction {
   const o = object(value, 'transaction');
+  const earned = reward(o.reward);
+  const created = str(o.created_at, '');
   return {
     ...o,
     key: identifier(o.key) ?? '',
     amount: num(o.amount, 0),
     amount_units: str(o.amount_units, ''),
-    action: str(o.action, ''),
+    // Partnero records a sale when no action is given.
+    action: str(o.action, 'sale'),
+    status: str(o.status, 'active'),
+    rewardable: bool(o.rewardable, true),
+    rewarded: bool(o.rewarded, earned !== null),
     customer: optionalRef(o.customer, 'transaction customer') ?? { id: '' },
     referring_customer: optionalRef(o.referring_customer, 'transaction referring_customer'),
-    reward: reward(o.reward),
+    reward: earned,
+    created_at: created,
+    updated_at: str(o.updated_at, created),
+  };
+}
+
+/** A referral link object. Requires a key or a url; the key is read from `?ref=` when missing. */
+export function referralLink(value: unknown): ReferralLink {
+  const o = object(value, 'referral link');
+  const url = str(o.url, '');
+  let key = identifier(o.key);
+  if (key === undefined && url !== '') {
+    try {
+      key = new URL(url).searchParams.get('ref') ?? undefined;
+    } catch {
+      key = undefined;
+    }
+  }
+  if (key === undefined) throw new ShapeError('referral link has no key');
+  return {
+    ...o,
+    id: identifier(o.id) ?? key,
+    key,
+    url,
+    default: bool(o.default, false),
+    is_additional: bool(o.is_additional, false),
+    direct_tracking: bool(o.direct_tracking, false),
+    customer: optionalRef(o.customer, 'referral link customer'),
+  };
+}
+
+/** Search may answer a list, a single link, or null: always an array. */
+export function referralLinks(data: unknown): ReferralLink[] {
+  if (data === null || data === undefined) return [];
+  if (Array.isArray(data)) return data.map(referralLink);
+  return [referralLink(data)];
+}
+
+function stringList(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((x): x is string => typeof x === 'string') : [];
+}
+
+/** A webhook subscription. Requires its key (what GET/PUT/DELETE address it by). */
+export function webhook(value: unknown): Webhook {
+  const o = object(value, 'webhook');
+  const key = identifier(o.key) ?? identifier(o.id);
+  if (key === undefined) throw new ShapeError('webhook has no key');
+  return {
+    ...o,
+    key,
+    name: strOrNull(o.name),
+    url: str(o.url, ''),
+    events: stringList(o.events),
+    is_active: bool(o.is_active, true),
+    signature: str(o.signature, ''),
     created_at: str(o.created_at, ''),
+    updated_at: str(o.updated_at, ''),
+  };
+}
+
+/** One entry of a webhook's delivery log (local API extension). */
+export function webhookDelivery(value: unknown): WebhookDelivery {
+  const o = object(value, 'webhook delivery');
+  return {
+    ...o,
+    id: identifier(o.id) ?? '',
+    event: str(o.event, ''),
+    url: str(o.url, ''),
+    status: str(o.status, 'pending'),
+    attempts: num(o.attempts, 0),
+    response_status: numOrNull(o.response_status),
+    last_error: strOrNull(o.last_error),
+    payload: o.payload ?? null,
+    created_at: str(o.created_at, ''),
+    updated_at: str(o.updated_at, ''),
+    delivered_at: strOrNull(o.delivered_at),
   };
 }
 

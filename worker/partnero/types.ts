@@ -2,7 +2,9 @@ import type {
   Click,
   ClickInput,
   CreateCustomerInput,
+  CreateReferralLinkInput,
   CreateTransactionInput,
+  CreateWebhookInput,
   CreditInput,
   Customer,
   CustomerBalance,
@@ -11,10 +13,17 @@ import type {
   InviteInput,
   ListCustomersQuery,
   ListEnvelope,
+  ListTransactionsQuery,
   PageQuery,
+  ReferralLink,
   SearchCustomersQuery,
+  SearchReferralLinksQuery,
   Transaction,
   UpdateCustomerFields,
+  UpdateReferralLinkInput,
+  UpdateWebhookInput,
+  Webhook,
+  WebhookDelivery,
 } from '../../shared/partnero';
 
 /** Per-call options of every client function. */
@@ -25,12 +34,16 @@ export interface CallOptions {
   signal?: AbortSignal;
 }
 
-/** How `updateCustomer` addresses the customer: `PUT /customers/{id}` (documented) or `PUT /customers` with `{id, update}` (PHP SDK). */
-export type UpdateStyle = 'path' | 'body';
+/**
+ * How `updateCustomer` sends the update: `path` is `PUT /customers/{id}` with `{update}` (the
+ * documented form), `body` is `PUT /customers` with `{id, update}` (the PHP SDK's), `flat` is
+ * `PUT /customers/{id}` with the fields flat (the n8n node's and the Python SDK's).
+ */
+export type UpdateStyle = 'path' | 'body' | 'flat';
 
 /**
- * One typed function per endpoint of Partnero's refer-a-friend customers API, plus the
- * neighbours the product needs (transactions, clicks). Every function resolves with the
+ * One typed function per endpoint of Partnero's refer-a-friend API (customers, referral links,
+ * transactions, webhooks), plus the local API's click recording. Every function resolves with the
  * unwrapped `data` (or the whole list envelope for paginated lists) and rejects with a
  * `PartneroError`.
  */
@@ -52,7 +65,33 @@ export interface PartneroClient {
   getCustomerTransactions(id: string, query?: PageQuery, opts?: CallOptions): Promise<ListEnvelope<Transaction>>;
   getCustomerBalance(id: string, opts?: CallOptions): Promise<CustomerBalance>;
   creditCustomerBalance(id: string, input: CreditInput, opts?: CallOptions): Promise<CustomerBalance>;
+  /** A repeated key answers the transaction already recorded under it. */
   createTransaction(input: CreateTransactionInput, opts?: CallOptions): Promise<Transaction>;
+  listTransactions(query?: ListTransactionsQuery, opts?: CallOptions): Promise<ListEnvelope<Transaction>>;
+  getTransaction(key: string, opts?: CallOptions): Promise<Transaction>;
+  /** Its reward leaves the referrer's balance until `restoreTransaction`. */
+  archiveTransaction(key: string, opts?: CallOptions): Promise<Transaction>;
+  restoreTransaction(key: string, opts?: CallOptions): Promise<Transaction>;
+  /** Permanent (a refund): the reward it earned is taken back. */
+  deleteTransaction(key: string, opts?: CallOptions): Promise<void>;
+  /** The customer's referral links as objects, the default first. */
+  getCustomerReferralLinks(id: string, query?: PageQuery, opts?: CallOptions): Promise<ListEnvelope<ReferralLink>>;
+  createReferralLink(input: CreateReferralLinkInput, opts?: CallOptions): Promise<ReferralLink>;
+  getReferralLink(id: string, opts?: CallOptions): Promise<ReferralLink>;
+  updateReferralLink(id: string, input: UpdateReferralLinkInput, opts?: CallOptions): Promise<ReferralLink>;
+  deleteReferralLink(id: string, opts?: CallOptions): Promise<void>;
+  searchReferralLinks(query: SearchReferralLinksQuery, opts?: CallOptions): Promise<ReferralLink[]>;
+  /** Registers a webhook; the answer's `signature` is the secret its deliveries are signed with. */
+  createWebhook(input: CreateWebhookInput, opts?: CallOptions): Promise<Webhook>;
+  listWebhooks(query?: PageQuery, opts?: CallOptions): Promise<ListEnvelope<Webhook>>;
+  getWebhook(key: string, opts?: CallOptions): Promise<Webhook>;
+  updateWebhook(key: string, input: UpdateWebhookInput, opts?: CallOptions): Promise<Webhook>;
+  deleteWebhook(key: string, opts?: CallOptions): Promise<void>;
+  /** The delivery log of a webhook (a local API extension: Partnero has no such endpoint). */
+  listWebhookDeliveries(key: string, query?: PageQuery, opts?: CallOptions): Promise<ListEnvelope<WebhookDelivery>>;
+  /** `GET /test`: resolves when the API key is accepted (the check Partnero's clients run first). */
+  testConnection(opts?: CallOptions): Promise<void>;
+  /** A local API extension (`POST /v1/clicks`); Partnero counts clicks through PartneroJS. */
   recordClick(input: ClickInput, opts?: CallOptions): Promise<Click>;
 }
 

@@ -1,17 +1,28 @@
 import { Hono } from 'hono';
-import type { DevAppEnv as AppEnv } from '../env';
+import { createMiddleware } from 'hono/factory';
+import { HTTPException } from 'hono/http-exception';
 import { latencyMs } from './config';
+import type { LocalEnv } from './env';
 import { LocalApiError } from './errors';
 import { countLocalApiCall, faultMessage, takeLocalFault } from './faults';
-import { matchRoute, ROUTES } from './route-table';
+import { laravelInput } from './input';
+import { clicks } from './routes/clicks';
+import { customerData } from './routes/customer-data';
+import { customers } from './routes/customers';
+import { inviteSearch } from './routes/invite-search';
+import { referralLinks } from './routes/referral-links';
+import { transactions } from './routes/transactions';
+import { webhooks } from './routes/webhooks';
+import { matchRoute } from './routing';
 
 /**
- * The local Partnero-compatible API: Partnero's refer-a-friend customers API (and the
- * transactions and clicks it needs) served from D1 under /v1. worker/index.ts mounts it only
- * when no PARTNERO_API_URL is configured; the worker's Partnero client also calls it
- * in-process. See docs/local-api.md.
+ * The local Partnero-compatible API: Partnero's refer-a-friend API (customers, referral links,
+ * transactions, webhooks) served from D1 under /v1, one plain Hono app whose routes are the
+ * only route table. The dev composition mounts it when no PARTNERO_API_URL is configured; the
+ * worker's Partnero client also calls it in-process. See docs/local-api.md and
+ * docs/partnero-compatibility.md.
  */
-export const localPartnero = new Hono<AppEnv>().basePath('/v1');
+export const localPartnero = new Hono<LocalEnv>().basePath('/v1');
 
 /** Waits `ms`, or less if the caller gave up (its request was aborted). */
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -44,8 +55,14 @@ async function keyMatches(presented: string, expected: string): Promise<boolean>
   return diff === 0;
 }
 
-localPartnero.use(async (c, next) => {
-  const route = matchRoute(c.req.method, new URL(c.req.url).pathname);
+/**
+ * What happens before any route: the call is counted under its route pattern, the simulated
+ * latency and any injected fault apply, then 404 and 405 (told apart from Hono's own routes)
+ * and finally auth, in Laravel's order (routing before the auth middleware).
+ */
+const gate = createMiddleware<LocalEnv>(async (c, next) => {
+  const path = new URL(c.req.url).pathname;
+  const route = matchRoute(localPartnero, c.req.method, path);
   countLocalApiCall(route.key);
 
   await sleep(latencyMs(c.env), c.req.raw.signal);
@@ -55,16 +72,16 @@ localPartnero.use(async (c, next) => {
     await sleep(fault.delayMs ?? 0, c.req.raw.signal);
     if (fault.status >= 400) {
       const headers: Record<string, string> = fault.status === 503 || fault.status === 429 ? { 'Retry-After': '1' } : {};
-      return c.json({ message: faultMessage(fault.status) }, fault.status as 400, headers);
+      throw new LocalApiError(fault.status, faultMessage(fault.status), undefined, headers);
     }
   }
 
-  if (route.kind === 'not_found') return c.json({ message: 'Not Found' }, 404);
+  if (route.kind === 'not_found') throw new LocalApiError(404, 'Not Found');
   if (route.kind === 'wrong_method') {
-    const path = new URL(c.req.url).pathname.slice(1);
-    return c.json(
-      { message: `The ${c.req.method} method is not supported for route ${path}. Supported methods: ${route.allow.join(', ')}.` },
+    throw new LocalApiError(
       405,
+      `The ${c.req.method} method is not supported for route ${path.slice(1)}. Supported methods: ${route.allow.join(', ')}.`,
+      undefined,
       { Allow: route.allow.join(', ') },
     );
   }
@@ -73,21 +90,34 @@ localPartnero.use(async (c, next) => {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header('Authorization') ?? '');
   // An empty configured key refuses everything rather than accepting an empty bearer.
   if (expected === '' || !match?.[1] || !(await keyMatches(match[1], expected))) {
-    return c.json({ message: 'Unauthenticated.' }, 401);
+    throw new LocalApiError(401, 'Unauthenticated.');
   }
   await next();
 });
 
-for (const route of ROUTES) {
-  localPartnero.on(route.method, route.path, (c) => route.handler(c));
-}
+localPartnero.use(gate, laravelInput);
 
-localPartnero.notFound((c) => c.json({ message: 'Not Found' }, 404));
+localPartnero
+  .route('/', customers)
+  .route('/', customerData)
+  .route('/', inviteSearch)
+  .route('/', referralLinks)
+  .route('/', transactions)
+  .route('/', clicks)
+  .route('/', webhooks);
 
+localPartnero.notFound(() => {
+  throw new LocalApiError(404, 'Not Found');
+});
+
+/** The one error handler: Partnero's envelope for expected failures, a bare 500 for the rest. */
 localPartnero.onError((error, c) => {
   if (error instanceof LocalApiError) {
     if (error.status >= 500) console.error(`local-partnero: ${error.message}`);
     return c.json(error.body(), error.status as 400, error.headers);
+  }
+  if (error instanceof HTTPException && error.status < 500) {
+    return c.json({ message: error.message || 'Bad Request' }, error.status);
   }
   console.error('local-partnero: unexpected error', error);
   return c.json({ message: 'Server Error' }, 500);

@@ -39,6 +39,11 @@ export function customerNotFound(): LocalApiError {
   return new LocalApiError(404, 'Customer not found.');
 }
 
+/** A 404 for another resource: `notFound('Transaction')` → "Transaction not found.". */
+export function notFound(what: string): LocalApiError {
+  return new LocalApiError(404, `${what} not found.`);
+}
+
 /** The local API's configuration is unusable: a clear message for the operator, never a crash. */
 export class LocalConfigError extends LocalApiError {
   constructor(message: string) {
@@ -51,7 +56,8 @@ export function constraintError(error: unknown): LocalApiError | null {
   const text = error instanceof Error ? `${error.message} ${String(error.cause ?? '')}` : String(error);
   if (/UNIQUE constraint failed: customers\.key/.test(text)) return fieldError('key', 'The key has already been taken.');
   if (/UNIQUE constraint failed: customers\.id/.test(text)) return fieldError('id', 'The id has already been taken.');
-  if (/UNIQUE constraint failed: transactions\.key/.test(text)) {
+  // A customer's default link carries its key, so a key held by any link is taken too.
+  if (/UNIQUE constraint failed: (transactions|referral_links|webhooks)\.key/.test(text)) {
     return fieldError('key', 'The key has already been taken.');
   }
   // A referenced customer vanished between our read and the write (a concurrent delete).

@@ -1,4 +1,5 @@
-import type { ListEnvelope } from '../../../shared/partnero';
+import type { ListEnvelope, SortOrder } from '../../../shared/partnero';
+import type { Input } from './env';
 import { validationError } from './errors';
 
 export const DEFAULT_LIMIT = 15;
@@ -10,16 +11,18 @@ export interface Page {
   limit: number;
   page: number;
   offset: number;
+  sort: SortOrder;
 }
 
-function intParam(name: string, raw: string | undefined, fallback: number, min: number, max: number, errors: Record<string, string[]>): number {
-  // An empty parameter (`?limit=`) counts as absent, as Laravel's `nullable` does.
-  if (raw === undefined || raw === '') return fallback;
-  if (!/^\d{1,12}$/.test(raw)) {
+/** An integer parameter: a JSON number or its digits in a string (Laravel's `integer` rule). */
+function intParam(name: string, raw: unknown, fallback: number, min: number, max: number, errors: Record<string, string[]>): number {
+  // A missing or empty parameter (`?limit=` became null) counts as absent, as Laravel's `nullable` does.
+  if (raw === undefined || raw === null) return fallback;
+  const n = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\d{1,12}$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!Number.isSafeInteger(n)) {
     errors[name] = [`The ${name} field must be an integer.`];
     return fallback;
   }
-  const n = Number(raw);
   if (n < min || n > max) {
     errors[name] = [`The ${name} field must be between ${min} and ${max}.`];
     return fallback;
@@ -27,13 +30,18 @@ function intParam(name: string, raw: string | undefined, fallback: number, min: 
   return n;
 }
 
-/** Reads `limit` (1-250, default 15) and `page` (default 1), or throws a 422. */
-export function parsePage(query: (name: string) => string | undefined, extraErrors: Record<string, string[]> = {}): Page {
+/**
+ * Reads `limit` (1-250, default 15), `page` (default 1) and `sort` (`desc`, newest first, by
+ * default; or `asc`) from the request's input, or throws a 422 with `extraErrors` included.
+ */
+export function parsePage(input: Input, extraErrors: Record<string, string[]> = {}): Page {
   const errors: Record<string, string[]> = { ...extraErrors };
-  const limit = intParam('limit', query('limit'), DEFAULT_LIMIT, 1, MAX_LIMIT, errors);
-  const page = intParam('page', query('page'), 1, 1, MAX_PAGE, errors);
+  const limit = intParam('limit', input.limit, DEFAULT_LIMIT, 1, MAX_LIMIT, errors);
+  const page = intParam('page', input.page, 1, 1, MAX_PAGE, errors);
+  const sort = input.sort ?? 'desc';
+  if (sort !== 'asc' && sort !== 'desc') errors.sort = ['The selected sort is invalid (asc or desc).'];
   if (Object.keys(errors).length > 0) throw validationError(errors);
-  return { limit, page, offset: (page - 1) * limit };
+  return { limit, page, offset: (page - 1) * limit, sort: sort === 'asc' ? 'asc' : 'desc' };
 }
 
 /**

@@ -1,10 +1,12 @@
+import { Hono } from 'hono';
 import type { Invite } from '../../../../shared/partnero';
+import type { LocalContext, LocalEnv } from '../env';
 import { validationError } from '../errors';
+import { input, textParam } from '../input';
 import { presentCustomer, timestamp, type CustomerRow } from '../present';
-import { jsonBody, ok, storage, type LocalContext } from '../request';
+import { ok, storage } from '../request';
 import { inviteSchema, parseInput } from '../schemas';
 import { CUSTOMER_SELECT } from '../store';
-import type { RouteDef } from './types';
 
 /** Search answers at most this many customers (an email may be shared). */
 const SEARCH_LIMIT = 250;
@@ -13,11 +15,11 @@ const SEARCH_VALUE_MAX = 254;
 /** Records the invitation (the local API sends no email) and answers it. */
 async function invite(c: LocalContext): Promise<Response> {
   const { db } = storage(c);
-  const input = parseInput(inviteSchema, await jsonBody(c));
+  const fields = parseInput(inviteSchema, input(c));
   const invitation: Invite = {
-    email: input.email,
-    name: input.name ?? null,
-    personalization: input.personalization ?? {},
+    email: fields.email,
+    name: fields.name ?? null,
+    personalization: fields.personalization ?? {},
     created_at: timestamp(),
   };
   await db
@@ -27,7 +29,10 @@ async function invite(c: LocalContext): Promise<Response> {
   return ok(c, invitation);
 }
 
-/** Customers matching every given filter: `key`, `id`, `email` (case-insensitive). */
+/**
+ * Customers matching every given filter: `key`, `id`, `email` (case-insensitive), from the query
+ * string or the body (the PHP SDK's Referrals::search sends a JSON body on GET).
+ */
 async function search(c: LocalContext): Promise<Response> {
   const { db, base } = storage(c);
   const filters: Array<[string, string]> = [];
@@ -37,8 +42,8 @@ async function search(c: LocalContext): Promise<Response> {
     ['id', 'c.id = ?'],
     ['email', 'c.email = ? COLLATE NOCASE'],
   ] as const) {
-    const value = c.req.query(name);
-    if (value === undefined || value === '') continue;
+    const value = textParam(c, name);
+    if (value === undefined) continue;
     if (value.length > SEARCH_VALUE_MAX) errors[name] = [`The ${name} field must not be greater than ${SEARCH_VALUE_MAX} characters.`];
     else filters.push([column, value]);
   }
@@ -54,7 +59,12 @@ async function search(c: LocalContext): Promise<Response> {
   return ok(c, results.map((r) => presentCustomer(r, base)));
 }
 
-export const inviteSearchRoutes: RouteDef[] = [
-  { method: 'POST', path: '/customers:invite', handler: invite },
-  { method: 'GET', path: '/customers:search', handler: search },
-];
+/** `GET /test`: the API-key check the n8n credential and the PHP SDK's `test()` call first. */
+function test(c: LocalContext): Response {
+  return ok(c, { message: 'The API key is valid.' });
+}
+
+export const inviteSearch = new Hono<LocalEnv>()
+  .post('/customers:invite', invite)
+  .get('/customers:search', search)
+  .get('/test', test);
