@@ -3,7 +3,7 @@
  * through the local Partnero-compatible API (/v1), tokens, purchases, cache purges and
  * upstream faults through the dev-only demo routes (/demo/*).
  */
-import { mintCustomerToken } from '../../shared/token';
+import { mintCustomerToken } from '../../shared/referral-token.js';
 import type { MeResponse } from '../../shared/widget-api';
 import { DEV_TOKEN_SECRET } from '../../worker/dev/dev-secret';
 
