@@ -7,28 +7,10 @@
  * while no TOKEN_SECRET is set. Only the token goes to stdout, so `$(npm run -s token -- alice)`
  * works.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { TOKEN_RULES, mintCustomerToken } from '../shared/referral-token.js';
 import { DEV_TOKEN_SECRET } from '../worker/dev/dev-secret.ts';
-
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-
-
-/** KEY=VALUE lines of .dev.vars (comments and blank lines skipped, surrounding quotes removed). */
-function readDevVars(): Record<string, string> {
-  const file = join(root, '.dev.vars');
-  if (!existsSync(file)) return {};
-  const vars: Record<string, string> = {};
-  for (const line of readFileSync(file, 'utf8').split(/\r?\n/)) {
-    const match = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$/.exec(line);
-    if (!match?.[1] || line.trimStart().startsWith('#')) continue;
-    vars[match[1]] = (match[2] ?? '').replace(/^(['"])(.*)\1$/, '$2');
-  }
-  return vars;
-}
+import { readDevVars } from './dev-vars.ts';
 
 function fail(message: string): never {
   console.error(`npm run token: ${message}`);
