@@ -1,7 +1,7 @@
 // @ts-check
 /**
- * Customer tokens of the referral widget: the rules, the claim check the worker runs, and
- * `mintCustomerToken()` for host backends. The worker's verifier, its configuration, the
+ * Customer tokens of the referral widget: the rules, the claim check the worker runs,
+ * `mintCustomerToken()` for host backends and `signupCustomer()`, their signup hook. The worker's verifier, its configuration, the
  * `npm run token` script, the demo, the tests and the examples all import this one file, so
  * a rule exists once and a minted token cannot drift from what the worker accepts.
  *
@@ -177,4 +177,68 @@ export async function mintCustomerToken(options) {
   const token = `${signingInput}.${base64url(signature)}`;
   if (token.length > TOKEN_RULES.maxTokenLength) throw misuse(`the token is over ${TOKEN_RULES.maxTokenLength} characters: shorten email or name`);
   return token;
+}
+
+/**
+ * @param {unknown} value
+ * @returns {Record<string, unknown>}
+ */
+const record = (value) => (typeof value === 'object' && value !== null ? /** @type {Record<string, unknown>} */ (value) : {});
+
+/**
+ * What `signupCustomer` reports: the worker's answer (`created`, `existing`, or `queued` while
+ * Partnero is failing), with the referral it dropped, if any; or why the call failed.
+ * @typedef {{ ok: true, result: 'created' | 'existing' | 'queued', customer_key: string, referred_by: string | null, dropped_referral: string | null }
+ *   | { ok: false, status: number, code: string, reason: string | null, message: string }} SignupOutcome
+ */
+
+/**
+ * @typedef {object} SignupOptions
+ * @property {string} workerUrl The referral worker, e.g. https://refer.example.com (as your server reaches it).
+ * @property {string} token A token for the customer who just signed up (`mintCustomerToken`).
+ * @property {string | null} [referralKey] The `partnero_referral` cookie's value from the signup request.
+ * @property {number} [timeoutMs] Per call, default 10000.
+ * @property {typeof fetch} [fetch] The fetch to use (tests, or a Workers service binding's `fetch`).
+ */
+
+/**
+ * Your signup hook: tells the worker that the token's customer signed up, referred by
+ * `referralKey` (`POST /api/signup`, idempotent: repeating it is safe). A referral the worker
+ * refuses with 422 (self_referral, referrer_not_found, attribution_window_closed, a malformed
+ * key) is dropped and the customer is created without it, as the worker advises. Never
+ * throws: a failure is reported, and must not block your own signup.
+ * @param {SignupOptions} options
+ * @returns {Promise<SignupOutcome>}
+ */
+export async function signupCustomer(options) {
+  const send = options.fetch ?? fetch;
+  const url = `${options.workerUrl.replace(/\/+$/, '')}/api/signup`;
+  /** @param {string | null} key @returns {Promise<{ status: number, body: Record<string, unknown> }>} */
+  const call = async (key) => {
+    const res = await send(url, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${options.token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify(key ? { referral_key: key } : {}),
+      signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
+    });
+    return { status: res.status, body: record(await res.json().catch(() => null)) };
+  };
+  const key = options.referralKey || null;
+  try {
+    let answer = await call(key);
+    let dropped = null;
+    if (key && answer.status === 422) {
+      dropped = key;
+      answer = await call(null);
+    }
+    const { result, customer_key: customerKey, referred_by: referredBy } = answer.body;
+    if (answer.status < 300 && (result === 'created' || result === 'existing' || result === 'queued') && typeof customerKey === 'string') {
+      return { ok: true, result, customer_key: customerKey, referred_by: typeof referredBy === 'string' ? referredBy : null, dropped_referral: dropped };
+    }
+    const error = record(answer.body.error);
+    const text = (/** @type {unknown} */ value) => (typeof value === 'string' ? value : null);
+    return { ok: false, status: answer.status, code: text(error.code) ?? `http_${answer.status}`, reason: text(error.reason), message: text(error.message) ?? '' };
+  } catch (error) {
+    return { ok: false, status: 0, code: 'network_error', reason: null, message: error instanceof Error ? error.message : String(error) };
+  }
 }

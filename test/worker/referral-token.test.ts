@@ -5,9 +5,10 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CUSTOMER_KEY_PATTERN, TOKEN_RULES, mintCustomerToken } from '../../shared/referral-token.js';
+import { CUSTOMER_KEY_PATTERN, TOKEN_RULES, mintCustomerToken, signupCustomer } from '../../shared/referral-token.js';
 import { verifyCustomerToken } from '../../worker/auth/verify-token';
 import { NUMERIC_SETTINGS } from '../../worker/config';
+import { api, seedCustomer, tokenFor, uniqueKey } from './helpers/api-client';
 import { b64url } from './helpers/api-tokens';
 
 const SECRET = 'property-test-secret-0123456789abcdef';
@@ -101,5 +102,46 @@ describe('shared/referral-token.js: one set of rules', () => {
     const token = await mintCustomerToken({ secret: SECRET, sub: 'alice', now: NOW, createdAt: new Date((NOW - 60) * 1000) });
     const result = await verifyCustomerToken(token, { secrets: [SECRET], audience: TOKEN_RULES.defaultAudience, maxAgeSeconds: 3600, now: NOW });
     expect(result).toMatchObject({ ok: true, claims: { createdAt: NOW - 60 } });
+  });
+});
+
+/** The real dev app behind a fetch, as a host backend reaches the worker. */
+const workerFetch: typeof fetch = async (input, init) => {
+  const headers: Record<string, string> = {};
+  new Headers(init?.headers).forEach((value, name) => (headers[name] = value));
+  const res = await api(new URL(String(input)).pathname, {
+    method: init?.method ?? 'GET',
+    raw: typeof init?.body === 'string' ? init.body : null,
+    headers,
+  });
+  return new Response(res.text || null, { status: res.status, headers: res.headers });
+};
+
+describe('signupCustomer (the host backend\'s signup hook)', () => {
+  const workerUrl = 'https://refer.example.com/';
+
+  it('creates the customer attributed to the referrer in the cookie', async () => {
+    const { key: referrer } = await seedCustomer();
+    const key = uniqueKey('new');
+    const outcome = await signupCustomer({ workerUrl, token: await tokenFor(key), referralKey: referrer, fetch: workerFetch });
+    expect(outcome).toEqual({ ok: true, result: 'created', customer_key: key, referred_by: referrer, dropped_referral: null });
+    expect(await signupCustomer({ workerUrl, token: await tokenFor(key), referralKey: referrer, fetch: workerFetch })).toMatchObject({ ok: true, result: 'existing', referred_by: referrer });
+  });
+
+  it('drops a referral the worker refuses and creates the customer unattributed', async () => {
+    const key = uniqueKey('new');
+    for (const referralKey of [uniqueKey('nobody'), key]) {
+      const outcome = await signupCustomer({ workerUrl, token: await tokenFor(key), referralKey, fetch: workerFetch });
+      expect(outcome).toMatchObject({ ok: true, referred_by: null, dropped_referral: referralKey });
+    }
+  });
+
+  it('reports a refused token with its reason, and an unreachable worker, without throwing', async () => {
+    const token = await tokenFor(uniqueKey('new'), { secret: 'not-the-worker-secret-0123456789abcdef' });
+    expect(await signupCustomer({ workerUrl, token, fetch: workerFetch })).toMatchObject({ ok: false, status: 401, code: 'unauthorized', reason: 'bad_signature' });
+    const down: typeof fetch = async () => {
+      throw new TypeError('fetch failed');
+    };
+    expect(await signupCustomer({ workerUrl, token, fetch: down })).toEqual({ ok: false, status: 0, code: 'network_error', reason: null, message: 'fetch failed' });
   });
 });
