@@ -57,7 +57,7 @@ function cookies(req) {
 }
 const attribution = `<script src="${WORKER_URL}/attribution.js"${COOKIE_DOMAIN ? ` data-domain="${esc(COOKIE_DOMAIN)}"` : ''}></script>`;
 const page = (title, body, head = '') =>
-  `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${esc(title)} · Acme</title>${head}</head>` +
+  `<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>${esc(title)} · Acme</title>${head}</head>` +
   `<body><nav><a href="/">Home</a> <a href="/signup">Sign up</a> <a href="/account">Account</a></nav><main><h1>${esc(title)}</h1>${body}</main></body></html>`;
 
 function session(req) {

@@ -105,3 +105,14 @@ export async function fetchMe(base: string, token: string): Promise<{ status: nu
   }
   return { status: res.status, body: (await res.json()) as MeResponse };
 }
+
+/** The customer `GET /v1/customers/{key}` stores (with its referrer), or null when there is none. */
+export async function upstreamCustomer(base: string, key: string): Promise<{ key: string; referring_customer?: { key?: string } | null } | null> {
+  const res = await send(base, `/v1/customers/${encodeURIComponent(key)}`);
+  if (res.status === 404) {
+    await res.body?.cancel();
+    return null;
+  }
+  if (!res.ok) throw new Error(`GET /v1/customers/${key} answered ${res.status}: ${await res.text()}`);
+  return ((await res.json()) as { data: { key: string; referring_customer?: { key?: string } | null } }).data;
+}
