@@ -187,8 +187,8 @@ const record = (value) => (typeof value === 'object' && value !== null ? /** @ty
 
 /**
  * What `signupCustomer` reports: the worker's answer (`created`, `existing`, or `queued` while
- * Partnero is failing), with the referral it dropped, if any; or why the call failed.
- * @typedef {{ ok: true, result: 'created' | 'existing' | 'queued', customer_key: string, referred_by: string | null, dropped_referral: string | null }
+ * Partnero is failing), with the referral it dropped and why, if any; or why the call failed.
+ * @typedef {{ ok: true, result: 'created' | 'existing' | 'queued', customer_key: string, referred_by: string | null, dropped: { referral_key: string, code: string } | null }
  *   | { ok: false, status: number, code: string, reason: string | null, message: string }} SignupOutcome
  */
 
@@ -204,9 +204,10 @@ const record = (value) => (typeof value === 'object' && value !== null ? /** @ty
 /**
  * Your signup hook: tells the worker that the token's customer signed up, referred by
  * `referralKey` (`POST /api/signup`, idempotent: repeating it is safe). A referral the worker
- * refuses with 422 (self_referral, referrer_not_found, attribution_window_closed, a malformed
- * key) is dropped and the customer is created without it, as the worker advises. Never
- * throws: a failure is reported, and must not block your own signup.
+ * refuses (422 self_referral, referrer_not_found or a malformed key; attribution_window_closed
+ * for an account older than the window) is dropped and the customer is created without it,
+ * as the worker advises. Never throws: a failure is reported, and must not block your own
+ * signup.
  * @param {SignupOptions} options
  * @returns {Promise<SignupOutcome>}
  */
@@ -227,13 +228,14 @@ export async function signupCustomer(options) {
   try {
     let answer = await call(key);
     let dropped = null;
-    if (key && answer.status === 422) {
-      dropped = key;
+    const refused = record(answer.body.error).code;
+    if (key && (answer.status === 422 || refused === 'attribution_window_closed')) {
+      dropped = { referral_key: key, code: typeof refused === 'string' ? refused : `http_${answer.status}` };
       answer = await call(null);
     }
     const { result, customer_key: customerKey, referred_by: referredBy } = answer.body;
     if (answer.status < 300 && (result === 'created' || result === 'existing' || result === 'queued') && typeof customerKey === 'string') {
-      return { ok: true, result, customer_key: customerKey, referred_by: typeof referredBy === 'string' ? referredBy : null, dropped_referral: dropped };
+      return { ok: true, result, customer_key: customerKey, referred_by: typeof referredBy === 'string' ? referredBy : null, dropped };
     }
     const error = record(answer.body.error);
     const text = (/** @type {unknown} */ value) => (typeof value === 'string' ? value : null);

@@ -91,7 +91,7 @@ app.post('/signup', async (req, res) => {
   const referralKey = cookies(req).partnero_referral || req.body.referral_key || null;
   const referral = await signupCustomer({ workerUrl: API_URL, token: await tokenFor(user), referralKey });
   if (!referral.ok) console.error(`POST /api/signup: ${referral.status} ${referral.code} ${referral.reason ?? ''} ${referral.message}`);
-  else if (referral.dropped_referral) console.warn(`referral ${referral.dropped_referral} not honoured; signed up unattributed`);
+  else if (referral.dropped) console.warn(`referral ${referral.dropped.referral_key} not honoured (${referral.dropped.code}): signed up unattributed`);
   signIn(res, user, referral.ok ? `Welcome! Referred by ${referral.referred_by ?? 'nobody'}.` : 'Welcome!');
   res.redirect(303, '/account');
 });

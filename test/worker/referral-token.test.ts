@@ -124,16 +124,44 @@ describe('signupCustomer (the host backend\'s signup hook)', () => {
     const { key: referrer } = await seedCustomer();
     const key = uniqueKey('new');
     const outcome = await signupCustomer({ workerUrl, token: await tokenFor(key), referralKey: referrer, fetch: workerFetch });
-    expect(outcome).toEqual({ ok: true, result: 'created', customer_key: key, referred_by: referrer, dropped_referral: null });
+    expect(outcome).toEqual({ ok: true, result: 'created', customer_key: key, referred_by: referrer, dropped: null });
     expect(await signupCustomer({ workerUrl, token: await tokenFor(key), referralKey: referrer, fetch: workerFetch })).toMatchObject({ ok: true, result: 'existing', referred_by: referrer });
   });
 
   it('drops a referral the worker refuses and creates the customer unattributed', async () => {
     const key = uniqueKey('new');
-    for (const referralKey of [uniqueKey('nobody'), key]) {
-      const outcome = await signupCustomer({ workerUrl, token: await tokenFor(key), referralKey, fetch: workerFetch });
-      expect(outcome).toMatchObject({ ok: true, referred_by: null, dropped_referral: referralKey });
-    }
+    const unknown = uniqueKey('nobody');
+    expect(await signupCustomer({ workerUrl, token: await tokenFor(key), referralKey: unknown, fetch: workerFetch })).toEqual({
+      ok: true,
+      result: 'created',
+      customer_key: key,
+      referred_by: null,
+      dropped: { referral_key: unknown, code: 'referrer_not_found' },
+    });
+    expect(await signupCustomer({ workerUrl, token: await tokenFor(key), referralKey: key, fetch: workerFetch })).toMatchObject({
+      ok: true,
+      result: 'existing',
+      dropped: { referral_key: key, code: 'self_referral' },
+    });
+  });
+
+  it('drops a referral refused as attribution_window_closed (an account older than the window) and signs up without it', async () => {
+    const bodies: string[] = [];
+    const worker: typeof fetch = async (_url, init) => {
+      const body = String(init?.body);
+      bodies.push(body);
+      return body.includes('referral_key')
+        ? Response.json({ error: { code: 'attribution_window_closed', message: 'Too old.' } }, { status: 409 })
+        : Response.json({ result: 'created', customer_key: 'old-user', referred_by: null }, { status: 201 });
+    };
+    expect(await signupCustomer({ workerUrl, token: 'x.y.z', referralKey: 'alice', fetch: worker })).toEqual({
+      ok: true,
+      result: 'created',
+      customer_key: 'old-user',
+      referred_by: null,
+      dropped: { referral_key: 'alice', code: 'attribution_window_closed' },
+    });
+    expect(bodies).toEqual(['{"referral_key":"alice"}', '{}']);
   });
 
   it('reports a refused token with its reason, and an unreachable worker, without throwing', async () => {

@@ -100,6 +100,7 @@ app.post('/signup', async (c) => {
     referralKey: getCookie(c, 'partnero_referral') || field('referral_key') || null,
   });
   if (!referral.ok) console.error(`POST /api/signup: ${referral.status} ${referral.code} ${referral.reason ?? ''} ${referral.message}`);
+  else if (referral.dropped) console.warn(`referral ${referral.dropped.referral_key} not honoured (${referral.dropped.code}): signed up unattributed`);
   await signIn(c, user);
   setCookie(c, 'notice', referral.ok ? `Welcome! Referred by ${referral.referred_by ?? 'nobody'}.` : 'Welcome!', { path: '/account', httpOnly: true, sameSite: 'Lax' });
   return c.redirect('/account', 303);
