@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TOKEN_RULES } from '../../shared/referral-token.js';
-import { codeBlocks } from './snippets';
+import { codeBlocks, onlyBlock } from './snippets';
 import { ROOT } from './wrangler-process';
 
 const DOCS = ['docs/host-backend.md', 'docs/readme-embed-draft.md', 'docs/troubleshooting.md', 'docs/go-live.md', 'docs/custom-domain.md'];
@@ -36,6 +36,10 @@ describe('code in the docs', () => {
       expect(found, `not in ${block.source} (in this order): ${line}`).toBeGreaterThanOrEqual(0);
       at = found + 1;
     }
+  });
+
+  it('shows in the README draft the same Python and PHP snippets that docs/host-backend.md has (and the tests run)', () => {
+    for (const lang of ['python', 'php']) expect(onlyBlock('docs/readme-embed-draft.md', lang)).toBe(onlyBlock('docs/host-backend.md', lang));
   });
 
   it('lists every claim of the token rules in docs/host-backend.md', () => {
