@@ -1,5 +1,6 @@
 /** Turns the measured results into the rows of the bench's table (value ÷ baseline = ratio). */
 import type { BrowserResult } from './browser.ts';
+import type { InProcessResult } from './in-process.ts';
 import type { LatencyResult } from './latency.ts';
 import type { SignupPhase, SignupResult } from './signups.ts';
 import type { SizeRow, SizesResult } from './sizes.ts';
@@ -23,6 +24,7 @@ export interface Results {
   };
   browser: BrowserResult;
   signups: SignupResult;
+  inProcess: InProcessResult;
 }
 
 const pct = (s: Summary) => `${ms(s.p50)} / ${ms(s.p95)} / ${ms(s.p99)} ms`;
@@ -161,6 +163,17 @@ function signupRows(s: SignupResult): Row[] {
   ];
 }
 
+function inProcessRows(p: InProcessResult): Row[] {
+  const section = `7 Cost floor in process (Node, upstream stubbed, cache warm; µs per request, median of ${p.rounds} × ${p.iterations})`;
+  const us = (n: number) => `${n.toFixed(1)} µs`;
+  return [
+    { section, figure: p.production.name, value: us(p.production.us), baseline: `floor ${us(p.floor.us)}`, ratio: times(p.ratio), target: '≤ 1.5×' },
+    ...p.variants.map((v) => ({ section, figure: v.name, value: us(v.us), baseline: `floor ${us(p.floor.us)}`, ratio: times(ratio(v.us, p.floor.us)), target: 'report' })),
+    { section, figure: p.floor.name, value: us(p.floor.us), baseline: '', ratio: '', target: '' },
+    ...p.pieces.map((piece) => ({ section, figure: `  piece: ${piece.name}`, value: us(piece.us), baseline: '', ratio: '', target: '' })),
+  ];
+}
+
 export function rowsOf(r: Results): Row[] {
   return [
     ...sizeRows(r.sizes),
@@ -169,5 +182,6 @@ export function rowsOf(r: Results): Row[] {
     ...throughputRows(r.throughput),
     ...browserRows(r.browser),
     ...signupRows(r.signups),
+    ...inProcessRows(r.inProcess),
   ];
 }

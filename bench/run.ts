@@ -8,6 +8,7 @@
  *   4 throughput          cached GET /api/me vs a bare Hono handler, autocannon
  *   5 browser             Chromium navigation → link visible, widget vs naive widget
  *   6 attribution         signups/s healthy and on the queue path, final customer count
+ *   7 cost floor          the production app's own µs per cached GET /api/me, in process, vs bare Hono + hono/jwt
  *
  * Everything runs against `wrangler dev` on 127.0.0.1 with fresh state. Loops are bounded in
  * count and time. The bench never fails on a figure; it exits 1 when a measurement breaks
@@ -22,6 +23,7 @@ import { join } from 'node:path';
 import { ROOT } from '../test/e2e/harness.ts';
 import { launchChromium } from '../test/e2e/chromium.ts';
 import { measureBrowser } from './browser.ts';
+import { measureInProcess } from './in-process.ts';
 import { BENCH_LOCAL_KEY, BENCH_TOKEN_SECRET, WorkerClient } from './http.ts';
 import { measureLatency } from './latency.ts';
 import { rowsOf, type Results } from './report.ts';
@@ -49,6 +51,8 @@ const SETTINGS = {
   signupConcurrency: 10,
   signupRepeatEvery: 10,
   drainBoundSeconds: 180,
+  inProcessIterations: quick ? 300 : 2000,
+  inProcessRounds: quick ? 3 : 7,
 };
 /** Past this, something hangs: stop everything and fail rather than run forever. */
 const OVERALL_TIMEOUT_MS = 20 * 60_000;
@@ -115,6 +119,10 @@ async function main(): Promise<void> {
 
   step('npm run build, sizes and floors');
   const sizes = await measureSizes();
+
+  // First, while nothing else runs: it measures µs.
+  step(`in-process cost floor (${SETTINGS.inProcessRounds} rounds × ${SETTINGS.inProcessIterations} requests)`);
+  const inProcess = await measureInProcess({ iterations: SETTINGS.inProcessIterations, rounds: SETTINGS.inProcessRounds });
   const assets = assetsCopy();
   cleanups.push(assets.remove);
   const main = await start('the widget worker (L = 50 ms)', benchConfig(assets.dir, true), vars, true);
@@ -194,6 +202,7 @@ async function main(): Promise<void> {
     },
     browser,
     signups,
+    inProcess,
   };
   const rows = rowsOf(results);
   console.log(`\n${formatTable(rows)}\n`);

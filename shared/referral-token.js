@@ -1,9 +1,10 @@
 // @ts-check
 /**
  * Customer tokens of the referral widget: the rules, the claim check the worker runs,
- * `mintCustomerToken()` for host backends and `signupCustomer()`, their signup hook. The worker's verifier, its configuration, the
- * `npm run token` script, the demo, the tests and the examples all import this one file, so
- * a rule exists once and a minted token cannot drift from what the worker accepts.
+ * `mintCustomerToken()` for host backends and `signupCustomer()`, their signup hook. The
+ * worker's verifier, its configuration, `npm run token`, the demo, the tests and the
+ * examples all import this one file, so a rule exists once and a minted token cannot drift
+ * from what the worker accepts.
  *
  * Plain JavaScript with no dependencies (WebCrypto, TextEncoder, btoa): it runs unchanged in
  * Node >= 20, Bun, Deno, Cloudflare Workers and browsers. Copy it into your backend.

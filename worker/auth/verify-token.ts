@@ -39,6 +39,20 @@ function decodeHeaderAlg(token: string): unknown {
   }
 }
 
+// Secrets imported as HMAC keys once per isolate: importing is as dear as verifying, and
+// handing hono a CryptoKey also keeps it from reading a secret that contains "PRIVATE" as PEM.
+const keys = new Map<string, Promise<CryptoKey>>();
+
+function hmacKey(secret: string): Promise<CryptoKey> {
+  let key = keys.get(secret);
+  if (!key) {
+    key = crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']);
+    if (keys.size >= 8) keys.clear();
+    keys.set(secret, key);
+  }
+  return key;
+}
+
 function fail(reason: Exclude<TokenRefusal, 'missing'>, detail: string): VerifyResult {
   return { ok: false, reason, detail };
 }
@@ -61,7 +75,7 @@ export async function verifyCustomerToken(token: string, options: VerifyOptions)
     try {
       // Only the signature here: hono checks aud, exp, nbf and iat before it, which would
       // call a forged token "expired" or "for another audience". They are checked below.
-      payload = await verify(token, secret, { alg: TOKEN_RULES.algorithm, exp: false, nbf: false, iat: false });
+      payload = await verify(token, await hmacKey(secret), { alg: TOKEN_RULES.algorithm, exp: false, nbf: false, iat: false });
       break;
     } catch (err) {
       if (err instanceof JwtTokenSignatureMismatched) continue;
