@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { useE2E } from './browser';
-import { COOKIE_DOMAIN, joinFlowMissing, joinFromWidget, notEnrolledCustomer, referredSignup, threeOrigins, workerOrigin } from './examples';
+import { COOKIE_DOMAIN, joinFlowMissing, joinFromWidget, notEnrolledCustomer, referredSignup, threeOrigins, tokenEndpoint, workerOrigin } from './examples';
 import { ROOT, startWranglerDev, type DevProcess } from './wrangler-process';
 
 const origins = await threeOrigins();
@@ -39,6 +39,10 @@ afterAll(async () => {
 describe('examples/hono-worker on three origins', () => {
   it('credits alice when a friend lands on www with her link and signs up on app', async () => {
     await referredSignup(e2e, origins);
+  });
+
+  it('serves /referral-token to the signed-in customer only, never cached, with created_at from the user record', async () => {
+    await tokenEndpoint(e2e, origins);
   });
 
   it('shows a signed-in customer who is not in the program the worker\'s not_enrolled answer', async () => {

@@ -155,3 +155,29 @@ export async function joinFromWidget(e2e: E2E, tab: Tab): Promise<void> {
   await widget.getByTestId('link').waitFor();
   expect(await widget.getByRole('button', { name: /join/i }).count()).toBe(0);
 }
+
+/**
+ * The example's token endpoint: the signed-in customer's token (sub, created_at from the user
+ * record, a lifetime the worker accepts), never cached; 401 when signed out.
+ */
+export async function tokenEndpoint(e2e: E2E, origins: ThreeOrigins): Promise<void> {
+  // Fetched by the page itself, as the widget does: the browser resolves *.example.test, Node does not.
+  const fetchToken = (tab: Tab) =>
+    tab.page.evaluate(async () => {
+      const res = await fetch('/referral-token');
+      return { status: res.status, cacheControl: res.headers.get('Cache-Control'), body: await res.text() };
+    });
+  const signedOut = await e2e.open();
+  signedOut.allowConsoleErrors(failedResource(401));
+  await signedOut.page.goto(`${origins.app}/login`);
+  expect(await fetchToken(signedOut)).toMatchObject({ status: 401, cacheControl: 'private, no-store' });
+
+  const alice = await e2e.open();
+  await signIn(alice, origins.app, 'alice@example.com', 'alice');
+  const res = await fetchToken(alice);
+  expect(res).toMatchObject({ status: 200, cacheControl: 'private, no-store' });
+  const { token } = JSON.parse(res.body) as { token: string };
+  const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as Record<string, unknown>;
+  expect(claims).toMatchObject({ sub: 'alice', aud: 'referral-widget', email: 'alice@example.com', created_at: 1746090000 });
+  expect(Number(claims.exp) - Number(claims.iat)).toBe(900);
+}
