@@ -3,7 +3,7 @@
  * /v1 (with the local key), the widget API under /api (with customer tokens) and the demo's
  * dev-only routes. Everything goes to 127.0.0.1.
  */
-import { mintCustomerToken } from '../shared/token.ts';
+import { mintCustomerToken } from '../shared/referral-token.js';
 import { pool } from './stats.ts';
 
 /** Configuration the bench starts the widget worker with (passed as wrangler vars). */

@@ -54,7 +54,7 @@ import { verify } from 'hono/jwt';
 export { app as productionApp } from './worker/index.ts';
 export { verifyCustomerToken } from './worker/auth/verify-token.ts';
 export { hashKey, redactSecrets } from './worker/log.ts';
-export { mintCustomerToken } from './shared/token.ts';
+export { mintCustomerToken } from './shared/referral-token.js';
 export { parseConfig } from './worker/config.ts';
 
 let body;

@@ -3,18 +3,28 @@
  * migrations and the demo seed to the local database, then run `wrangler dev` on port 8787
  * (extra arguments are forwarded: `npm start -- --port 9000`).
  *
+ * `--allow-origin http://localhost:3000` (repeatable) adds an origin to ALLOWED_ORIGINS for
+ * this run, merged with the configured ones (wrangler.dev.toml, .dev.vars or `--var`): the
+ * way to embed the widget in a host site running on another port.
+ *
  * Works on a fresh clone: no .dev.vars and no terminal needed (the dev composition has a dev
  * token secret; see worker/config.ts).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { configuredAllowedOrigins, devTomlVar, mergeOrigins, readDevVars, root, takeAllowOrigins } from './dev-vars.ts';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const wrangler = join(root, 'node_modules', 'wrangler', 'bin', 'wrangler.js');
 const childEnv = { ...process.env, WRANGLER_SEND_METRICS: 'false' };
-const args = process.argv.slice(2);
+const allow = takeAllowOrigins(process.argv.slice(2));
+if (allow.invalid.length > 0) {
+  for (const value of allow.invalid) {
+    console.error(`npm start: --allow-origin ${JSON.stringify(value)} is not an origin: give scheme, host and port only, e.g. http://localhost:3000`);
+  }
+  process.exit(2);
+}
+const args = allow.rest;
 /** The dev composition: the product plus the local Partnero API, the demo and a dev token secret. */
 const config = ['--config', 'wrangler.dev.toml'];
 
@@ -62,7 +72,12 @@ const port = argValue('--port') ?? '8787';
 // Referral links point at the demo landing page of *this* server, whatever port it runs on,
 // unless the caller configured REFERRAL_LINK_BASE themselves.
 const linkBase = args.some((a) => a.includes('REFERRAL_LINK_BASE')) ? [] : ['--var', `REFERRAL_LINK_BASE:http://localhost:${port}/demo/`];
-const devArgs = ['dev', ...config, ...(argValue('--port') === undefined ? ['--port', port] : []), ...linkBase, ...args];
+// Origins from --allow-origin join the configured ones; `--var` wins over .dev.vars and the
+// config in wrangler dev, and the last --var of a name wins, so this one goes last.
+const origins = mergeOrigins(configuredAllowedOrigins(args, readDevVars(), devTomlVar('ALLOWED_ORIGINS')), allow.added);
+const originArgs = allow.added.length > 0 ? ['--var', `ALLOWED_ORIGINS:${origins.join(',')}`] : [];
+const devArgs = ['dev', ...config, ...(argValue('--port') === undefined ? ['--port', port] : []), ...linkBase, ...args, ...originArgs];
+console.log(`\n> Browser origins allowed to call /api (ALLOWED_ORIGINS${allow.added.length > 0 ? ', with --allow-origin' : ''}): ${origins.join(', ') || '(none: only this worker\'s own pages)'}`);
 console.log(`\n> wrangler ${devArgs.join(' ')}`);
 const dev = spawn(process.execPath, [wrangler, ...devArgs], { cwd: root, env: childEnv, stdio: 'inherit' });
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {

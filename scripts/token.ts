@@ -7,29 +7,10 @@
  * while no TOKEN_SECRET is set. Only the token goes to stdout, so `$(npm run -s token -- alice)`
  * works.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { CUSTOMER_KEY_PATTERN } from '../shared/partnero.ts';
-import { mintCustomerToken } from '../shared/token.ts';
+import { TOKEN_RULES, mintCustomerToken } from '../shared/referral-token.js';
 import { DEV_TOKEN_SECRET } from '../worker/dev/dev-secret.ts';
-
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-
-
-/** KEY=VALUE lines of .dev.vars (comments and blank lines skipped, surrounding quotes removed). */
-function readDevVars(): Record<string, string> {
-  const file = join(root, '.dev.vars');
-  if (!existsSync(file)) return {};
-  const vars: Record<string, string> = {};
-  for (const line of readFileSync(file, 'utf8').split(/\r?\n/)) {
-    const match = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$/.exec(line);
-    if (!match?.[1] || line.trimStart().startsWith('#')) continue;
-    vars[match[1]] = (match[2] ?? '').replace(/^(['"])(.*)\1$/, '$2');
-  }
-  return vars;
-}
+import { readDevVars } from './dev-vars.ts';
 
 function fail(message: string): never {
   console.error(`npm run token: ${message}`);
@@ -54,10 +35,8 @@ try {
 const { values, positionals } = parsed;
 const customerKey = positionals[0];
 if (!customerKey || positionals.length > 1) fail('give exactly one customer key');
-if (!CUSTOMER_KEY_PATTERN.test(customerKey)) fail(`"${customerKey}" is not a valid customer key (letters, digits, . _ : @ + -; at most 128)`);
-
-const ttl = values.ttl === undefined ? 900 : Number(values.ttl);
-if (!Number.isInteger(ttl) || ttl < 1) fail('--ttl must be a whole number of seconds');
+// The mint helper checks the key, the lifetime and the secret against the token rules and says what is wrong.
+const ttl = values.ttl === undefined ? TOKEN_RULES.defaultTtlSeconds : Number(values.ttl);
 
 const devVars = readDevVars();
 let secret = process.env.TOKEN_SECRET || devVars.TOKEN_SECRET;
@@ -66,10 +45,19 @@ if (!secret) {
   console.error('npm run token: TOKEN_SECRET is not set (environment or .dev.vars); using the demo-only dev secret.');
   console.error('  Only the dev composition (npm start) accepts it, and only while no TOKEN_SECRET is configured.');
 }
-const audience = values.audience || process.env.TOKEN_AUDIENCE || devVars.TOKEN_AUDIENCE || 'referral-widget';
+const audience = values.audience || process.env.TOKEN_AUDIENCE || devVars.TOKEN_AUDIENCE || TOKEN_RULES.defaultAudience;
+const maxAge = process.env.TOKEN_MAX_AGE_SECONDS || devVars.TOKEN_MAX_AGE_SECONDS;
 
 try {
-  const token = await mintCustomerToken({ secret, sub: customerKey, audience, ttlSeconds: ttl, email: values.email, name: values.name });
+  const token = await mintCustomerToken({
+    secret,
+    sub: customerKey,
+    audience,
+    ttlSeconds: ttl,
+    ...(maxAge ? { maxAgeSeconds: Number(maxAge) } : {}),
+    email: values.email,
+    name: values.name,
+  });
   process.stdout.write(`${token}\n`);
 } catch (err) {
   fail(err instanceof Error ? err.message : String(err));

@@ -351,5 +351,5 @@ export interface Click {
   [extra: string]: unknown;
 }
 
-/** Pattern of a customer key that may travel in `?ref=`, cookies and tokens. */
-export const CUSTOMER_KEY_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:@+-]{0,127}$/;
+/** Pattern of a customer key that may travel in `?ref=`, cookies and tokens (defined with the token rules). */
+export { CUSTOMER_KEY_PATTERN } from './referral-token.js';

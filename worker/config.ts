@@ -7,15 +7,16 @@
  * travel to the 503 `not_configured` answers, the log and `GET /healthz`.
  */
 import * as v from 'valibot';
+import { TOKEN_RULES } from '../shared/referral-token.js';
 import type { Env } from './env';
 import { log } from './log';
 
-/** Shortest accepted token secret, in bytes (HS256 wants a key as long as its hash). */
-export const MIN_SECRET_BYTES = 32;
+const { minSecretBytes, maxAgeSeconds: tokenMaxAge } = TOKEN_RULES;
 
 /** Range and default of every numeric setting: the one definition of each limit. */
 export const NUMERIC_SETTINGS = {
-  TOKEN_MAX_AGE_SECONDS: { min: 60, max: 86_400, fallback: 3600 },
+  // The token rules' range (shared/referral-token.js), which the mint helpers check too.
+  TOKEN_MAX_AGE_SECONDS: { min: tokenMaxAge.min, max: tokenMaxAge.max, fallback: tokenMaxAge.default },
   ME_CACHE_TTL_SECONDS: { min: 0, max: 86_400, fallback: 30 },
   ME_STALE_TTL_SECONDS: { min: 0, max: 604_800, fallback: 3600 },
   UPSTREAM_TIMEOUT_MS: { min: 50, max: 60_000, fallback: 5000 },
@@ -70,7 +71,7 @@ const secret = (required: boolean) =>
   v.pipe(
     optionalText,
     v.check((s) => !required || s !== '', 'is required (wrangler secret put, or .dev.vars locally)'),
-    v.check((s) => s === '' || encoder.encode(s).length >= MIN_SECRET_BYTES, `must be at least ${MIN_SECRET_BYTES} bytes`),
+    v.check((s) => s === '' || encoder.encode(s).length >= minSecretBytes, `must be at least ${minSecretBytes} bytes`),
   );
 
 const integer = (name: NumericSetting) => {
@@ -187,7 +188,7 @@ export function parseConfig(env: Env, rules: ConfigRules = {}): ConfigResult {
     config: {
       tokens: {
         secrets: [s.TOKEN_SECRET, s.TOKEN_SECRET_PREVIOUS].filter((x) => x !== ''),
-        audience: s.TOKEN_AUDIENCE || 'referral-widget',
+        audience: s.TOKEN_AUDIENCE || TOKEN_RULES.defaultAudience,
         maxAgeSeconds: s.TOKEN_MAX_AGE_SECONDS,
       },
       upstream: { ...upstream, timeoutMs: s.UPSTREAM_TIMEOUT_MS },

@@ -3,7 +3,7 @@
  * through the local Partnero-compatible API (/v1), tokens, purchases, cache purges and
  * upstream faults through the dev-only demo routes (/demo/*).
  */
-import { mintCustomerToken } from '../../shared/token';
+import { mintCustomerToken } from '../../shared/referral-token.js';
 import type { MeResponse } from '../../shared/widget-api';
 import { DEV_TOKEN_SECRET } from '../../worker/dev/dev-secret';
 
@@ -104,4 +104,15 @@ export async function fetchMe(base: string, token: string): Promise<{ status: nu
     return { status: res.status, body: null };
   }
   return { status: res.status, body: (await res.json()) as MeResponse };
+}
+
+/** The customer `GET /v1/customers/{key}` stores (with its referrer), or null when there is none. */
+export async function upstreamCustomer(base: string, key: string): Promise<{ key: string; referring_customer?: { key?: string } | null } | null> {
+  const res = await send(base, `/v1/customers/${encodeURIComponent(key)}`);
+  if (res.status === 404) {
+    await res.body?.cancel();
+    return null;
+  }
+  if (!res.ok) throw new Error(`GET /v1/customers/${key} answered ${res.status}: ${await res.text()}`);
+  return ((await res.json()) as { data: { key: string; referring_customer?: { key?: string } | null } }).data;
 }

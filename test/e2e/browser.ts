@@ -70,19 +70,24 @@ function recordEvents(types: readonly string[]): void {
   }
 }
 
+export interface E2EOptions extends StartOptions {
+  /** More Chromium flags, e.g. `--host-resolver-rules=MAP *.example.test 127.0.0.1` for several hostnames. */
+  chromiumArgs?: string[];
+}
+
 /**
  * Registers the hooks of one e2e test file: a worker (`startWorker(options)`) and a
  * browser for the whole file, a context per `open()`, closed after each test, which then
  * fails on page errors, unexpected console errors or dialogs.
  */
-export function useE2E(options: StartOptions = {}): E2E {
+export function useE2E({ chromiumArgs, ...options }: E2EOptions = {}): E2E {
   let worker: RunningWorker | undefined;
   let browser: Browser | undefined;
   let tabs: Tab[] = [];
 
   beforeAll(async () => {
     // Both at once (each takes seconds); whichever started is kept so afterAll stops it.
-    const [started, launched] = await Promise.allSettled([startWorker(options), launchChromium()]);
+    const [started, launched] = await Promise.allSettled([startWorker(options), launchChromium(chromiumArgs)]);
     if (started.status === 'fulfilled') worker = started.value;
     if (launched.status === 'fulfilled') browser = launched.value;
     if (started.status === 'rejected') throw started.reason;

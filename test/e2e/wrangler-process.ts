@@ -96,6 +96,8 @@ export interface DevOptions {
   persistTo: string;
   /** The wrangler config (`--config`); the dev composition's by default. */
   config?: string;
+  /** The port to listen on (all of 127.0.0.1's names); a free one by default. */
+  port?: number;
   /** Wrangler vars overriding the config (`--var K:V`). */
   vars?: Record<string, string>;
   /** `--log-level`; wrangler's default when absent. */
@@ -122,7 +124,7 @@ export interface DevProcess {
  * once it answers HTTP; when it does not, stops it (and cleans up) before rejecting.
  */
 export async function startWranglerDev(options: DevOptions): Promise<DevProcess> {
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const inspectorPort = await freePort();
   const vars = Object.entries(options.vars ?? {}).flatMap(([k, v]) => ['--var', `${k}:${v}`]);
   const child = spawn(

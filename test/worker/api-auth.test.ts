@@ -36,7 +36,7 @@ async function expectRefused(token: string | null, reason: TokenRefusal, raw?: s
 }
 
 describe('customer token: accepted', () => {
-  it('accepts a token minted with shared/token.ts', async () => {
+  it('accepts a token minted with shared/referral-token.js', async () => {
     const res = await api('/api/me/stats', { token: await tokenFor(key) });
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ clicks: 0, referrals: 0, active_referrals: 0 });
@@ -136,7 +136,7 @@ describe('customer token: the attack list', () => {
   });
 
   it('refuses a lifetime longer than TOKEN_MAX_AGE_SECONDS, and missing exp or iat', async () => {
-    await expectRefused(await tokenFor(key, { ttlSeconds: 7200 }), 'token_too_long_lived');
+    await expectRefused(await tokenFor(key, { ttlSeconds: 7200, maxAgeSeconds: 7200 }), 'token_too_long_lived');
     const { exp: _exp, ...noExp } = claims();
     await expectRefused(await craftToken({ payload: noExp, secret: SECRET }), 'malformed');
     const { iat: _iat, ...noIat } = claims();

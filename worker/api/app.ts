@@ -8,7 +8,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import { requireCustomer } from '../auth/middleware';
 import type { AppEnv } from '../hono-env';
 import { limitBody } from '../middleware/body-limit';
-import { corsAllowList, publicCors } from '../middleware/cors';
+import { corsAllowList, crossOriginResource, publicCors } from '../middleware/cors';
 import { clientIp, rateLimit } from '../middleware/rate-limit';
 import { clicks } from './clicks';
 import { balance, referrals, stats, transactions } from './customer-data';
@@ -28,6 +28,8 @@ api.use(async (c, next) => {
   // Per-customer data: never stored by the browser or a shared cache.
   c.header('Cache-Control', 'private, no-store');
 });
+// Before secureHeaders, so the beacon's answers say cross-origin over its same-origin default.
+api.use('/clicks', crossOriginResource());
 api.use(
   secureHeaders({
     // A JSON API: nothing to render, frame or script. The headers that only concern pages

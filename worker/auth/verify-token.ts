@@ -1,13 +1,8 @@
 import { verify } from 'hono/jwt';
 import { JwtTokenSignatureMismatched } from 'hono/utils/jwt/types';
 import * as v from 'valibot';
-import { CUSTOMER_KEY_PATTERN } from '../../shared/partnero';
+import { TOKEN_RULES, checkClaims } from '../../shared/referral-token.js';
 import type { TokenRefusal } from '../../shared/widget-api';
-
-/** Longest accepted token (characters): far above a real one, far below anything abusive. */
-export const MAX_TOKEN_LENGTH = 4096;
-/** Clock skew tolerated between the host backend and the worker for `iat` and `nbf`, seconds. */
-export const CLOCK_SKEW_SECONDS = 30;
 
 /** The customer a verified token speaks for. */
 export interface CustomerClaims {
@@ -62,10 +57,6 @@ function fail(reason: Exclude<TokenRefusal, 'missing'>, detail: string): VerifyR
   return { ok: false, reason, detail };
 }
 
-function audiences(aud: unknown): unknown[] {
-  return Array.isArray(aud) ? aud : [aud];
-}
-
 /**
  * Verifies a customer token: HS256 only (checked before anything else, so `none` and
  * asymmetric algorithms never reach a verifier), signature against each secret (current,
@@ -75,16 +66,16 @@ function audiences(aud: unknown): unknown[] {
  * renews it rather than signing out.
  */
 export async function verifyCustomerToken(token: string, options: VerifyOptions): Promise<VerifyResult> {
-  if (token.length === 0 || token.length > MAX_TOKEN_LENGTH) return fail('malformed', 'length');
+  if (token.length === 0 || token.length > TOKEN_RULES.maxTokenLength) return fail('malformed', 'length');
   if (!/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(token)) return fail('malformed', 'format');
-  if (decodeHeaderAlg(token) !== 'HS256') return fail('malformed', 'alg');
+  if (decodeHeaderAlg(token) !== TOKEN_RULES.algorithm) return fail('malformed', 'alg');
 
   let payload: Record<string, unknown> | undefined;
   for (const secret of options.secrets) {
     try {
       // Only the signature here: hono checks aud, exp, nbf and iat before it, which would
       // call a forged token "expired" or "for another audience". They are checked below.
-      payload = await verify(token, await hmacKey(secret), { alg: 'HS256', exp: false, nbf: false, iat: false });
+      payload = await verify(token, await hmacKey(secret), { alg: TOKEN_RULES.algorithm, exp: false, nbf: false, iat: false });
       break;
     } catch (err) {
       if (err instanceof JwtTokenSignatureMismatched) continue;
@@ -93,33 +84,21 @@ export async function verifyCustomerToken(token: string, options: VerifyOptions)
   }
   if (!payload) return fail('bad_signature', 'signature');
 
+  // The claim rules are the ones the mint helpers check too (shared/referral-token.js).
   const now = Math.floor(options.now ?? Date.now() / 1000);
-  const { sub, iat, exp, nbf } = payload;
-  if (!audiences(payload.aud).includes(options.audience)) return fail('bad_audience', 'aud');
-  if (typeof sub !== 'string' || !CUSTOMER_KEY_PATTERN.test(sub)) return fail('malformed', 'sub');
-  if (typeof iat !== 'number' || !Number.isFinite(iat)) return fail('malformed', 'iat');
-  if (typeof exp !== 'number' || !Number.isFinite(exp)) return fail('malformed', 'exp');
-  if (iat > now + CLOCK_SKEW_SECONDS) return fail('not_yet_valid', 'iat_future');
-  if (exp <= iat || exp - iat > options.maxAgeSeconds) return fail('token_too_long_lived', 'lifetime');
-  if (nbf !== undefined && (typeof nbf !== 'number' || !Number.isFinite(nbf))) return fail('malformed', 'nbf');
-  if (typeof nbf === 'number' && nbf > now + CLOCK_SKEW_SECONDS) return fail('not_yet_valid', 'nbf');
-  if (exp <= now) return fail('token_expired', 'expired');
+  const verdict = checkClaims(payload, { audience: options.audience, maxAgeSeconds: options.maxAgeSeconds, now });
+  if (!verdict.ok) return fail(verdict.reason, verdict.detail);
 
-  const createdAt = payload.created_at;
-  // Optional, but a present one must be a time (seconds) no later than the token itself.
-  if (createdAt !== undefined && (typeof createdAt !== 'number' || !Number.isFinite(createdAt) || createdAt < 0 || createdAt > iat + CLOCK_SKEW_SECONDS)) {
-    return fail('malformed', 'created_at');
-  }
   const email = v.safeParse(emailClaim, payload.email);
   const name = v.safeParse(nameClaim, payload.name);
   return {
     ok: true,
     claims: {
-      customerKey: sub,
+      customerKey: verdict.sub,
       email: email.success ? email.output : undefined,
       name: name.success ? name.output : undefined,
-      createdAt,
-      exp,
+      createdAt: verdict.createdAt,
+      exp: verdict.exp,
     },
   };
 }

@@ -75,3 +75,16 @@ export function corsAllowList(): MiddlewareHandler<AppEnv> {
 export function publicCors(): MiddlewareHandler<AppEnv> {
   return cors({ origin: '*', allowMethods: ['POST', 'OPTIONS'], allowHeaders: ['Content-Type'], maxAge: 600 });
 }
+
+/**
+ * `Cross-Origin-Resource-Policy: cross-origin` on every answer of a public endpoint, errors
+ * included. attribution.js's click beacon is a no-cors request from landing pages of any
+ * origin: Chromium blocks a `same-origin` answer to it (secureHeaders' default) and logs an
+ * error on the landing page's console. Register it before secureHeaders so it runs last.
+ */
+export function crossOriginResource(): MiddlewareHandler<AppEnv> {
+  return async function crossOriginResource(c, next) {
+    await next();
+    c.header('Cross-Origin-Resource-Policy', 'cross-origin');
+  };
+}

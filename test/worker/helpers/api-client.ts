@@ -5,7 +5,7 @@
 import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import type { Customer } from '../../../shared/partnero';
-import { mintCustomerToken } from '../../../shared/token';
+import { mintCustomerToken } from '../../../shared/referral-token.js';
 import type { DevEnv as Env } from '../../../worker/dev/env';
 import { app } from '../../../worker/dev/index';
 import { partneroFor } from '../../../worker/dev/upstream';
@@ -25,13 +25,14 @@ export function uniqueKey(prefix = 'cust'): string {
 /** A valid token for `sub` (current secret, 15 min) unless options say otherwise. */
 export function tokenFor(
   sub: string,
-  options: { email?: string; name?: string; ttlSeconds?: number; secret?: string; audience?: string; now?: number; createdAt?: number } = {},
+  options: { email?: string; name?: string; ttlSeconds?: number; maxAgeSeconds?: number; secret?: string; audience?: string; now?: number; createdAt?: number } = {},
 ): Promise<string> {
   return mintCustomerToken({
     secret: options.secret ?? SECRET,
     sub,
     audience: options.audience ?? AUDIENCE,
     ttlSeconds: options.ttlSeconds ?? 900,
+    maxAgeSeconds: options.maxAgeSeconds,
     email: options.email,
     name: options.name,
     now: options.now,

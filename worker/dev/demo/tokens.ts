@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import * as v from 'valibot';
-import { mintCustomerToken } from '../../../shared/token';
+import { mintCustomerToken } from '../../../shared/referral-token.js';
 import { customerKeySchema, emailSchema, readJson, validate } from '../../api/input';
 import type { Config } from '../../config';
 import type { DevAppEnv as AppEnv } from '../env';
@@ -31,13 +31,13 @@ const signupSchema = v.object({
 /** Mints with the worker's own current secret and audience: the tokens it will accept. */
 async function mint(config: Config, sub: string, ttlSeconds: number, profile: { email?: string; name?: string } = {}): Promise<string> {
   const secret = config.tokens.secrets[0] ?? '';
-  const audience = config.tokens.audience;
+  const { audience, maxAgeSeconds } = config.tokens;
   // ttl=0 asks for a token that has already expired (to show renewal): issue it a minute in
   // the past so it is a genuinely expired token, not one with an impossible zero lifetime.
   const now = Math.floor(Date.now() / 1000);
   return ttlSeconds === 0
-    ? mintCustomerToken({ secret, sub, audience, ttlSeconds: 60, now: now - 120, ...profile })
-    : mintCustomerToken({ secret, sub, audience, ttlSeconds, ...profile });
+    ? mintCustomerToken({ secret, sub, audience, maxAgeSeconds, ttlSeconds: 60, now: now - 120, ...profile })
+    : mintCustomerToken({ secret, sub, audience, maxAgeSeconds, ttlSeconds, ...profile });
 }
 
 /** Token minting for the demo pages: what a host backend does after its own login. */
